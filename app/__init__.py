@@ -1,0 +1,98 @@
+"""Application factory: `create_app(config_class)` wires extensions, blueprints, errors and CLI."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=None) -> Flask:
+    """Build the Flask application for the given configuration class (or instance)."""
+    from config import CONFIGS
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    config_class = config_class or CONFIGS["development"]
+    app.config.from_object(config_class() if isinstance(config_class, type) else config_class)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    register_extensions(app)
+    register_sqlite_pragmas(app)
+    register_i18n(app)
+    register_blueprints(app)
+    register_security(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects of app.extensions to this app."""
+    from app import models as _models  # noqa: F401  (register every table)
+    from app.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_sqlite_pragmas(app: Flask) -> None:
+    """Apply WAL, busy timeout and foreign keys to every SQLite connection of this app."""
+    from sqlalchemy import event
+
+    from app.db import configure_sqlite_connection
+    from app.extensions import db
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        event.listen(db.engine, "connect", lambda conn, _rec: configure_sqlite_connection(conn))
+
+
+def register_i18n(app: Flask) -> None:
+    """Flask-Babel with the language chosen by the visitor (session), Vietnamese by default."""
+    from app.i18n import init_i18n
+
+    init_i18n(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the public portal (and, later, the staff workspace and API)."""
+    from app.portal.views import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers on every response."""
+    from app.security import init_security
+
+    init_security(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly error pages in the visitor's language: no stack traces."""
+    from app.errors import init_errors
+
+    init_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Jinja filters for dates in Asia/Ho_Chi_Minh (dd/mm/yyyy) and Vietnamese numbers."""
+    from app.formatting import init_formatting
+
+    init_formatting(app)
+
+
+def register_cli(app: Flask) -> None:
+    """`flask seed ...` and `flask storage ...`."""
+    from app.cli import init_cli
+
+    init_cli(app)

@@ -1,0 +1,1 @@
+"""Agencies (the tree of public bodies) and administrative units."""

@@ -1,0 +1,1 @@
+"""Time: the working-day calendar and the deadline rules (the law as data)."""

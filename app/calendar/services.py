@@ -1,0 +1,129 @@
+"""The working-day calendar and the one function that computes every due date.
+
+Counting (DOMAIN.md "Read first"; Bộ luật Dân sự 2015 Đ.147–148):
+- the day of the triggering event is not counted; counting starts the next day;
+- working-day periods skip weekends, public holidays and substituted days off, and count
+  make-up working days (ngày làm bù);
+- a calendar-day period whose last day is not a working day ends on the next working day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from sqlalchemy import select
+
+from app.calendar.models import CalendarOverride, DayUnit, DeadlineRule, OverrideKind, RuleVariant
+from app.extensions import db
+
+
+@lru_cache(maxsize=64)
+def _national_holidays(year: int) -> dict[date, str]:
+    """Viet Nam's public holidays of one year, from the `holidays` package (cached)."""
+    return dict(holidays.country_holidays("VN", years=year))
+
+
+class UnknownRule(LookupError):
+    """No deadline rule with this code is in force on the given date."""
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Weekends, Vietnamese public holidays and the installation's overrides."""
+
+    extra_days_off: frozenset[date] = frozenset()
+    extra_working_days: frozenset[date] = frozenset()
+
+    @classmethod
+    def load(cls) -> WorkCalendar:
+        """Build the calendar with the overrides stored in the database."""
+        rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
+        off = frozenset(d for d, k in rows if k == OverrideKind.DAY_OFF.value)
+        work = frozenset(d for d, k in rows if k == OverrideKind.WORKING_DAY.value)
+        return cls(off, work)
+
+    @staticmethod
+    def public_holidays(year: int) -> dict[date, str]:
+        """Viet Nam's public holidays of a year, Tết and substituted days included."""
+        return dict(_national_holidays(year))
+
+    def is_holiday(self, day: date) -> bool:
+        """A public holiday or an installation's extra day off."""
+        return day in self.extra_days_off or day in _national_holidays(day.year)
+
+    def is_working_day(self, day: date) -> bool:
+        """Monday–Friday, not a holiday; or a make-up working day."""
+        if day in self.extra_working_days:
+            return True
+        return day.weekday() < 5 and not self.is_holiday(day)
+
+    def next_working_day(self, day: date) -> date:
+        """The day itself if it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The date `days` working days after `start` (start itself not counted)."""
+        day = start
+        counted = 0
+        while counted < days:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day
+
+    def add_calendar_days(self, start: date, days: int) -> date:
+        """`days` calendar days after `start`, moved to the next working day if needed."""
+        return self.next_working_day(start + timedelta(days=days))
+
+    def add(self, start: date, days: int, unit: str) -> date:
+        """Add a period in the given unit."""
+        if unit == DayUnit.WORKING.value:
+            return self.add_working_days(start, days)
+        return self.add_calendar_days(start, days)
+
+
+def _variant(complex_: bool, remote: bool) -> list[str]:
+    """Variants to try, most specific first."""
+    order = []
+    if complex_ and remote:
+        order.append(RuleVariant.REMOTE_COMPLEX.value)
+    if remote:
+        order.append(RuleVariant.REMOTE.value)
+    if complex_:
+        order.append(RuleVariant.COMPLEX.value)
+    order.append(RuleVariant.STANDARD.value)
+    return order
+
+
+def find_rule(code: str, on: date, *, complex_: bool = False, remote: bool = False,
+              variant: str | None = None) -> DeadlineRule:
+    """The rule with `code` in force on date `on`, in the most specific variant that exists."""
+    candidates = [variant] if variant else _variant(complex_, remote)
+    rows = db.session.scalars(
+        select(DeadlineRule)
+        .where(DeadlineRule.code == code, DeadlineRule.effective_from <= on,
+               DeadlineRule.variant.in_(candidates))
+        .order_by(DeadlineRule.effective_from.desc())
+    ).all()
+    for wanted in candidates:
+        for rule in rows:  # newest first
+            if rule.variant == wanted:
+                return rule
+    raise UnknownRule(f"no rule {code!r} ({'/'.join(candidates)}) in force on {on.isoformat()}")
+
+
+def due_date(code: str, start: date, *, complex_: bool = False, remote: bool = False,
+             variant: str | None = None, calendar: WorkCalendar | None = None) -> date:
+    """Every due date in the system comes from here: rule `code` counted from `start`."""
+    rule = find_rule(code, start, complex_=complex_, remote=remote, variant=variant)
+    calendar = calendar or WorkCalendar.load()
+    return calendar.add(start, rule.days, rule.unit)
+
+
+def days_left(due: date, today: date) -> int:
+    """Calendar days from today to the due date (negative when overdue)."""
+    return (due - today).days

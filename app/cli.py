@@ -1,0 +1,65 @@
+"""Command-line interface: `flask seed reference|demo`, `flask storage sweep`."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+seed_cli = AppGroup("seed", help="Load reference and demo data (idempotent).")
+storage_cli = AppGroup("storage", help="Maintain stored files.")
+
+
+@seed_cli.command("reference")
+def seed_reference() -> None:
+    """Administrative units, content categories and deadline rules."""
+    from app.agencies.seed import load_admin_units
+    from app.calendar.seed import load_rules
+    from app.petitions.seed import load_categories
+
+    added, updated = load_admin_units()
+    categories = load_categories()
+    rules = load_rules()
+    db.session.commit()
+    click.echo(f"Administrative units: {added} added, {updated} updated")
+    click.echo(f"Content categories: {categories} added")
+    click.echo(f"Deadline rules: {rules} added")
+
+
+@seed_cli.command("demo")
+def seed_demo() -> None:
+    """The demo agency tree (a province People's Committee, its inspectorate, reception board, two communes)."""
+    from app.agencies.seed import load_demo_agencies
+
+    added = load_demo_agencies()
+    db.session.commit()
+    click.echo(f"Demo agencies: {added} added")
+
+
+@storage_cli.command("sweep")
+@click.option("--hours", type=int, default=None, help="Age of staged uploads to remove.")
+def storage_sweep(hours: int | None) -> None:
+    """Remove staged uploads older than STAGED_UPLOAD_TTL_HOURS (abandoned forms)."""
+    from sqlalchemy import select
+
+    from app.db import utcnow
+    from app.petitions.models import StagedUpload
+    from app.storage import files
+
+    hours = hours if hours is not None else current_app.config["STAGED_UPLOAD_TTL_HOURS"]
+    cutoff = utcnow() - timedelta(hours=hours)
+    old = list(db.session.scalars(select(StagedUpload).where(StagedUpload.created_at < cutoff)))
+    for row in old:
+        files.delete(row.storage_key)
+        db.session.delete(row)
+    db.session.commit()
+    click.echo(f"Removed {len(old)} staged uploads")
+
+
+def init_cli(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(storage_cli)

@@ -1,0 +1,26 @@
+"""Language selection: Vietnamese is the source and default language; English on request.
+
+The visitor's choice is kept in the session (set by the switcher, a POST form in the header).
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, session
+
+from app.extensions import babel
+
+
+def select_locale() -> str:
+    """The language of the current request: the visitor's choice, else Vietnamese."""
+    lang = session.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_i18n(app: Flask) -> None:
+    """Bind Flask-Babel with our locale selector and expose the current language to templates."""
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _inject_lang():
+        return {"current_lang": select_locale(), "languages": app.config["LANGUAGES"]}

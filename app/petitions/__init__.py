@@ -1,0 +1,1 @@
+"""Petitions (đơn): intake, the petitioners, attachments, tracking codes, and (later) triage."""

@@ -1,0 +1,235 @@
+"""The Petition, its petitioners, the protected identity of a denunciator, and attachments.
+
+Statuses are strings with a CHECK constraint; the named state sets below drive predicates
+and queries. The identity of a denunciator never sits in `petitioners`: it is encrypted in
+`protected_identities` (Luật Tố cáo 2018 Đ.9.1.b, Đ.56).
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.agencies.models import Agency, AdminUnit
+from app.db import Base, TimestampMixin, enum_check, utcnow
+
+
+class PetitionKind(str, enum.Enum):
+    """The legal kind of a petition."""
+
+    COMPLAINT = "complaint"  # khiếu nại, Luật Khiếu nại 2011 Đ.2
+    DENUNCIATION = "denunciation"  # tố cáo, Luật Tố cáo 2018 Đ.2
+    PROPOSAL = "proposal"  # kiến nghị, phản ánh, Luật Tiếp công dân 2013 Đ.2.2
+
+
+class PetitionStatus(str, enum.Enum):
+    """Triage states (DESIGN.md §4); only RECEIVED is reached by intake itself."""
+
+    RECEIVED = "received"
+    CLASSIFIED = "classified"
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    GUIDED = "guided"
+    TRANSFERRED = "transferred"
+    URGED = "urged"
+    FILED = "filed"
+    MERGED = "merged"
+    SPLIT = "split"
+
+
+OPEN_STATES = frozenset({PetitionStatus.RECEIVED, PetitionStatus.CLASSIFIED, PetitionStatus.PROPOSED})
+
+
+class Channel(str, enum.Enum):
+    """How the petition reached the agency."""
+
+    ONLINE = "online"
+    WALK_IN = "walk_in"
+    POST = "post"
+    HAND = "hand"
+    FORWARDED = "forwarded"
+
+
+class ContentCategory(Base):
+    """A content sub-class of a kind (DOMAIN.md §2), e.g. complaint → administrative → land."""
+
+    __tablename__ = "content_categories"
+    __table_args__ = (
+        CheckConstraint(enum_check("kind", [k.value for k in PetitionKind]), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("content_categories.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+
+
+class Petition(TimestampMixin, Base):
+    """One received document (đơn): online, at the desk, by post or forwarded."""
+
+    __tablename__ = "petitions"
+    __table_args__ = (
+        CheckConstraint(enum_check("kind", [k.value for k in PetitionKind]), name="kind"),
+        CheckConstraint(enum_check("status", [s.value for s in PetitionStatus]), name="status"),
+        CheckConstraint(enum_check("channel", [c.value for c in Channel]), name="channel"),
+        CheckConstraint("group_size IS NULL OR group_size >= 2", name="group_size"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(30), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # What the citizen chose; NULL when they did not know (then agency_id is the intake body).
+    addressed_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=PetitionStatus.RECEIVED.value, index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("content_categories.id"))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str] = mapped_column(Text)
+    request: Mapped[str] = mapped_column(Text)
+    respondent: Mapped[str] = mapped_column(String(300))
+    previously_handled: Mapped[bool] = mapped_column(default=False)
+    prior_handler: Mapped[str | None] = mapped_column(String(300))
+    prior_date: Mapped[date | None] = mapped_column()
+    prior_decision_number: Mapped[str | None] = mapped_column(String(100))
+    is_group: Mapped[bool] = mapped_column(default=False)
+    group_size: Mapped[int | None] = mapped_column(Integer)
+    declared_truthful: Mapped[bool] = mapped_column(default=False)
+    # The next legal deadline and the rule it comes from (see app.calendar.services.due_date).
+    due_date: Mapped[date | None] = mapped_column(index=True)
+    due_rule_code: Mapped[str | None] = mapped_column(String(60))
+    access_key_hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the one-time form token: a second submit of the same form finds this row.
+    submission_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version_id: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+
+    agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])
+    addressed_agency: Mapped[Agency | None] = relationship(foreign_keys=[addressed_agency_id])
+    petitioners: Mapped[list[Petitioner]] = relationship(
+        back_populates="petition", order_by="Petitioner.position", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="petition", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def is_denunciation(self) -> bool:
+        """True for a tố cáo, whose denunciator's identity is protected."""
+        return self.kind == PetitionKind.DENUNCIATION.value
+
+
+class PetitionerRole(str, enum.Enum):
+    """The person who filed, or another representative of a group."""
+
+    PETITIONER = "petitioner"
+    REPRESENTATIVE = "representative"
+
+
+class Petitioner(Base):
+    """A person who signed a petition. Empty of identity when `is_protected` (denunciator)."""
+
+    __tablename__ = "petitioners"
+    __table_args__ = (
+        CheckConstraint(enum_check("role", [r.value for r in PetitionerRole]), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    role: Mapped[str] = mapped_column(String(20), default=PetitionerRole.PETITIONER.value)
+    is_protected: Mapped[bool] = mapped_column(default=False)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(12), index=True)
+    phone: Mapped[str | None] = mapped_column(String(15), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(300))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
+
+    petition: Mapped[Petition] = relationship(back_populates="petitioners")
+    province: Mapped[AdminUnit | None] = relationship(foreign_keys=[province_id])
+    commune: Mapped[AdminUnit | None] = relationship(foreign_keys=[commune_id])
+    protected_identity: Mapped[ProtectedIdentity | None] = relationship(
+        back_populates="petitioner", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class ProtectedIdentity(Base):
+    """The denunciator's identity, encrypted at rest (mật). Decrypted only by app.crypto."""
+
+    __tablename__ = "protected_identities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petitioner_id: Mapped[int] = mapped_column(
+        ForeignKey("petitioners.id", ondelete="CASCADE"), unique=True
+    )
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    petitioner: Mapped[Petitioner] = relationship(back_populates="protected_identity")
+
+
+class Attachment(Base):
+    """A file attached to a petition, stored outside the web root under a random name."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    petition: Mapped[Petition] = relationship(back_populates="attachments")
+
+
+class StagedUpload(Base):
+    """A file uploaded with a form that failed validation, kept so the citizen need not re-pick it.
+
+    Bound to the form's one-time token: only the same form can claim it.
+    """
+
+    __tablename__ = "staged_uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    form_token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TrackingCounter(Base):
+    """The last tracking number given per agency and year: gap-free, one row per agency-year.
+
+    One row per agency and year, so submissions to different agencies never wait on each other.
+    """
+
+    __tablename__ = "tracking_counters"
+    __table_args__ = (PrimaryKeyConstraint("agency_id", "year"),)
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    year: Mapped[int] = mapped_column()
+    last_value: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,344 @@
+"""Operations on petitions: online intake, staging of uploads, tracking look-up.
+
+Services flush, never commit: the view commits once. Files are written before the counter
+row is taken (so its lock is held briefly) and removed again if the transaction fails.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.agencies.models import Agency
+from app.agencies.queries import default_intake_agency
+from app.audit.services import record_event
+from app.calendar.services import due_date
+from app.crypto import encrypt_json
+from app.db import utcnow
+from app.extensions import db
+from app.formatting import to_local
+from app.petitions.models import (
+    Attachment,
+    Channel,
+    Petition,
+    Petitioner,
+    PetitionerRole,
+    PetitionKind,
+    PetitionStatus,
+    ProtectedIdentity,
+    StagedUpload,
+)
+from app.petitions.rules import INTAKE_RULE_BY_KIND
+from app.petitions.tracking import (
+    derive_access_key,
+    format_tracking_code,
+    hash_access_key,
+    key_matches,
+    next_tracking_number,
+    sha256_hex,
+)
+from app.storage import files
+from app.storage.inspect import CheckedFile, UploadRejected, check_upload
+
+
+class IntakeError(ValueError):
+    """A submission that cannot be taken; the message is for the citizen."""
+
+
+@dataclass
+class PersonData:
+    """Identity and contact of one petitioner as typed."""
+
+    full_name: str
+    id_number: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    province_id: int | None = None
+    commune_id: int | None = None
+
+
+@dataclass
+class PetitionDraft:
+    """Everything an online petition carries, already shaped by the form."""
+
+    kind: str
+    petitioner: PersonData
+    title: str
+    content: str
+    request: str
+    respondent: str
+    addressed_agency_id: int | None = None
+    is_group: bool = False
+    group_size: int | None = None
+    representatives: list[str] = field(default_factory=list)
+    previously_handled: bool = False
+    prior_handler: str | None = None
+    prior_date: date | None = None
+    prior_decision_number: str | None = None
+    declared_truthful: bool = False
+
+
+@dataclass
+class UploadedFile:
+    """A file as the citizen sent it."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass
+class SubmitResult:
+    """The petition, the access key to show on the receipt, and whether it was new."""
+
+    petition: Petition
+    access_key: str
+    created: bool
+
+
+def new_form_token() -> str:
+    """A one-time token identifying one filling-in of the form."""
+    return secrets.token_urlsafe(24)
+
+
+def is_form_token(value: str | None) -> bool:
+    """A token looks like one we issued (32 url-safe characters)."""
+    return bool(value) and 20 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
+
+
+def find_by_form_token(form_token: str) -> Petition | None:
+    """The petition already created by this form, if any (double submit, reload)."""
+    return db.session.scalars(
+        select(Petition).where(Petition.submission_token_hash == sha256_hex(form_token))
+    ).first()
+
+
+# --- staged uploads ---------------------------------------------------------------------------
+
+def staged_uploads(form_token: str) -> list[StagedUpload]:
+    """Files kept for this form after a failed attempt, oldest first."""
+    return list(
+        db.session.scalars(
+            select(StagedUpload)
+            .where(StagedUpload.form_token_hash == sha256_hex(form_token))
+            .order_by(StagedUpload.created_at, StagedUpload.id)
+        )
+    )
+
+
+def discard_staged(form_token: str, ids: list[str]) -> None:
+    """Remove the staged files the citizen unticked."""
+    for upload in staged_uploads(form_token):
+        if upload.id in ids:
+            files.delete(upload.storage_key)
+            db.session.delete(upload)
+    db.session.flush()
+
+
+def check_files(uploads: list[UploadedFile], *, already: int, max_count: int, max_bytes: int):
+    """Check new files by content; return (checked files with names, per-file error messages)."""
+    checked: list[tuple[str, CheckedFile]] = []
+    errors: list[str] = []
+    if already + len(uploads) > max_count:
+        errors.append(str(_l("Chỉ được gửi tối đa %(n)s tệp.", n=max_count)))
+        uploads = uploads[: max(0, max_count - already)]
+    for upload in uploads:
+        name = _safe_name(upload.filename)
+        if len(upload.data) > max_bytes:
+            errors.append(str(_l("Tệp %(name)s lớn hơn %(mb)s MB.", name=name, mb=max_bytes // (1024 * 1024))))
+            continue
+        try:
+            checked.append((name, check_upload(upload.data)))
+        except UploadRejected as exc:
+            errors.append(f"{name}: {exc}")
+    return checked, errors
+
+
+def stage_files(form_token: str, checked: list[tuple[str, CheckedFile]]) -> list[StagedUpload]:
+    """Keep checked files for this form so that a failed attempt loses none of them."""
+    rows = []
+    for name, cf in checked:
+        key = files.save_bytes(cf.data)
+        row = StagedUpload(
+            id=secrets.token_hex(16),
+            form_token_hash=sha256_hex(form_token),
+            original_name=name,
+            content_type=cf.content_type,
+            size=len(cf.data),
+            sha256=_sha256_bytes(cf.data),
+            storage_key=key,
+        )
+        db.session.add(row)
+        rows.append(row)
+    db.session.flush()
+    return rows
+
+
+# --- submission -------------------------------------------------------------------------------
+
+def submit_online_petition(
+    draft: PetitionDraft,
+    *,
+    form_token: str,
+    new_files: list[tuple[str, CheckedFile]],
+    written_keys: list[str],
+    now: datetime | None = None,
+) -> SubmitResult:
+    """Create a petition from the public form; return the existing one on a repeated submit.
+
+    `written_keys` collects the storage keys written, so that the caller can remove them if
+    the transaction does not commit.
+    """
+    existing = find_by_form_token(form_token)
+    if existing is not None:
+        return SubmitResult(existing, derive_access_key(form_token), created=False)
+
+    now = now or utcnow()
+    agency = _receiving_agency(draft.addressed_agency_id)
+    received_local = to_local(now)
+    access_key = derive_access_key(form_token)
+
+    attachments = _attachments_from_staged(form_token) + _attachments_from_files(new_files, written_keys)
+
+    number = next_tracking_number(agency.id, received_local.year)
+    petition = Petition(
+        tracking_code=format_tracking_code(agency.code, received_local.year, number),
+        agency_id=agency.id,
+        addressed_agency_id=draft.addressed_agency_id,
+        kind=draft.kind,
+        status=PetitionStatus.RECEIVED.value,
+        channel=Channel.ONLINE.value,
+        received_at=now,
+        title=draft.title.strip(),
+        content=draft.content.strip(),
+        request=(draft.request or "").strip(),
+        respondent=(draft.respondent or "").strip(),
+        previously_handled=draft.previously_handled,
+        prior_handler=draft.prior_handler if draft.previously_handled else None,
+        prior_date=draft.prior_date if draft.previously_handled else None,
+        prior_decision_number=draft.prior_decision_number if draft.previously_handled else None,
+        is_group=draft.is_group,
+        group_size=draft.group_size if draft.is_group else None,
+        declared_truthful=draft.declared_truthful,
+        access_key_hash=hash_access_key(access_key),
+        submission_token_hash=sha256_hex(form_token),
+    )
+    rule_code = INTAKE_RULE_BY_KIND[draft.kind]
+    petition.due_rule_code = rule_code
+    petition.due_date = due_date(rule_code, received_local.date())
+    petition.attachments = attachments
+    _add_petitioners(petition, draft)
+    db.session.add(petition)
+    db.session.flush()
+    record_event(
+        "petition", petition.id, "received",
+        to_status=PetitionStatus.RECEIVED.value,
+        actor_label="Công dân (cổng trực tuyến)",
+        note=None,
+        is_public=True,
+    )
+    return SubmitResult(petition, access_key, created=True)
+
+
+def _receiving_agency(addressed_agency_id: int | None) -> Agency:
+    if addressed_agency_id:
+        agency = db.session.get(Agency, addressed_agency_id)
+        if agency is None or not agency.active or not agency.accepts_online:
+            raise IntakeError(str(_l("Cơ quan đã chọn không nhận đơn trực tuyến.")))
+        return agency
+    agency = default_intake_agency()
+    if agency is None:
+        raise IntakeError(str(_l("Hệ thống chưa được cấu hình cơ quan tiếp nhận đơn.")))
+    return agency
+
+
+def _add_petitioners(petition: Petition, draft: PetitionDraft) -> None:
+    """The filer and the other representatives; a denunciator's identity goes encrypted."""
+    protected = draft.kind == PetitionKind.DENUNCIATION.value
+    people = [(PetitionerRole.PETITIONER, draft.petitioner)] + [
+        (PetitionerRole.REPRESENTATIVE, PersonData(full_name=name)) for name in draft.representatives
+    ]
+    for position, (role, person) in enumerate(people):
+        row = Petitioner(position=position, role=role.value, is_protected=protected)
+        if protected:
+            # Luật Tố cáo 2018 Đ.9.1.b, Đ.56: the identity is kept secret, stored apart, encrypted.
+            row.protected_identity = ProtectedIdentity(ciphertext=encrypt_json(person.__dict__))
+        else:
+            for key, value in person.__dict__.items():
+                setattr(row, key, value)
+        petition.petitioners.append(row)
+
+
+def _attachments_from_staged(form_token: str) -> list[Attachment]:
+    out = []
+    for staged in staged_uploads(form_token):
+        out.append(
+            Attachment(
+                original_name=staged.original_name,
+                content_type=staged.content_type,
+                size=staged.size,
+                sha256=staged.sha256,
+                storage_key=staged.storage_key,
+            )
+        )
+        db.session.delete(staged)
+    return out
+
+
+def _attachments_from_files(new_files: list[tuple[str, CheckedFile]], written_keys: list[str]) -> list[Attachment]:
+    out = []
+    for name, cf in new_files:
+        key = files.save_bytes(cf.data)
+        written_keys.append(key)
+        out.append(
+            Attachment(
+                original_name=name,
+                content_type=cf.content_type,
+                size=len(cf.data),
+                sha256=_sha256_bytes(cf.data),
+                storage_key=key,
+            )
+        )
+    return out
+
+
+def intake_rule(petition: Petition):
+    """The deadline rule behind the petition's first due date, for the receipt."""
+    from app.calendar.services import UnknownRule, find_rule
+
+    if not petition.due_rule_code:
+        return None
+    try:
+        return find_rule(petition.due_rule_code, to_local(petition.received_at).date())
+    except UnknownRule:
+        return None
+
+
+# --- tracking ---------------------------------------------------------------------------------
+
+# Compared against when no petition has the code, so that a wrong code costs the same time.
+_DUMMY_HASH = "0" * 64
+
+
+def find_for_tracking(code: str, key: str) -> Petition | None:
+    """The petition with this code if the key matches; None for a wrong code or a wrong key."""
+    petition = db.session.scalars(select(Petition).where(Petition.tracking_code == code.strip().upper())).first()
+    stored = petition.access_key_hash if petition is not None else _DUMMY_HASH
+    ok = key_matches(key, stored)
+    return petition if (petition is not None and ok) else None
+
+
+def _safe_name(filename: str | None) -> str:
+    """A display name for a file: no path, no control characters, at most 120 characters."""
+    name = (filename or "tep").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "tep"
+    return name[:120]
+
+
+def _sha256_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

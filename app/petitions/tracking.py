@@ -1,0 +1,83 @@
+"""Tracking codes (`LS-2026-000123`) and access keys.
+
+Codes are gap-free per agency and year: the counter row of that agency-year is incremented
+inside the submitting transaction, so a rolled-back submission gives its number back and
+concurrent submissions to one agency queue on that row only (never on other agencies).
+
+The access key is derived from the form's one-time token with the server secret, so a
+second submit of the same form (a double click) can show the same key; only its SHA-256
+is stored, and it is compared in constant time.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.extensions import db
+from app.petitions.models import TrackingCounter
+
+# Crockford's base32: no I, L, O, U, so a key read aloud or copied by hand stays unambiguous.
+KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+KEY_LENGTH = 12
+_KEY_CONFUSABLES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+CODE_RE = re.compile(r"^[A-Z0-9]{1,12}-\d{4}-\d{6,}$")
+
+
+def next_tracking_number(agency_id: int, year: int) -> int:
+    """Increment and return the agency-year counter inside the current transaction."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(TrackingCounter)
+        .values(agency_id=agency_id, year=year, last_value=0)
+        .on_conflict_do_nothing(index_elements=["agency_id", "year"])
+    )
+    return db.session.execute(
+        update(TrackingCounter)
+        .where(TrackingCounter.agency_id == agency_id, TrackingCounter.year == year)
+        .values(last_value=TrackingCounter.last_value + 1)
+        .returning(TrackingCounter.last_value)
+    ).scalar_one()
+
+
+def format_tracking_code(agency_code: str, year: int, number: int) -> str:
+    """`LS-2026-000123`: agency prefix, year, six-digit sequence."""
+    return f"{agency_code}-{year}-{number:06d}"
+
+
+def sha256_hex(value: str) -> str:
+    """Hex SHA-256 of a string."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def derive_access_key(form_token: str) -> str:
+    """The access key belonging to a form token, as `XXXX-XXXX-XXXX`."""
+    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), b"access-key:" + form_token.encode(),
+                   hashlib.sha256).digest()
+    number = int.from_bytes(mac[:8], "big")
+    chars = []
+    for _ in range(KEY_LENGTH):
+        number, idx = divmod(number, 32)
+        chars.append(KEY_ALPHABET[idx])
+    raw = "".join(chars)
+    return "-".join(raw[i:i + 4] for i in range(0, KEY_LENGTH, 4))
+
+
+def normalize_key(value: str) -> str:
+    """Upper-case, without separators, with look-alike letters mapped to digits."""
+    return re.sub(r"[\s\-]", "", (value or "").upper()).translate(_KEY_CONFUSABLES)
+
+
+def hash_access_key(key: str) -> str:
+    """What is stored for a key."""
+    return sha256_hex("key:" + normalize_key(key))
+
+
+def key_matches(key: str, stored_hash: str) -> bool:
+    """Constant-time comparison of a typed key with the stored hash."""
+    return hmac.compare_digest(hash_access_key(key), stored_hash)

@@ -1,0 +1,1 @@
+"""The public site: the petition form, the receipt, tracking, and the language switcher."""

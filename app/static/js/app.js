@@ -1,0 +1,91 @@
+/* Progressive enhancement: every page works without this file. No inline scripts (CSP). */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  onReady(function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+
+    var printBtn = document.getElementById("print-receipt");
+    if (printBtn) { printBtn.addEventListener("click", function () { window.print(); }); }
+
+    var form = document.getElementById("petition-form");
+    if (!form) { return; }
+
+    // Province -> commune list without a page reload.
+    var province = document.getElementById("province");
+    var commune = document.getElementById("commune");
+    if (province && commune) {
+      province.addEventListener("change", function () {
+        var url = form.dataset.communesUrl + "?province=" + encodeURIComponent(province.value);
+        commune.innerHTML = "";
+        var first = document.createElement("option");
+        first.value = ""; first.textContent = form.dataset.msgChooseCommune;
+        commune.appendChild(first);
+        if (!province.value) { return; }
+        fetch(url, { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (items) {
+            items.forEach(function (it) {
+              var opt = document.createElement("option");
+              opt.value = String(it.id); opt.textContent = it.name;
+              commune.appendChild(opt);
+            });
+          });
+      });
+    }
+
+    // Show the group and prior-handling details only when they apply.
+    function toggle(control, panel, isOn) {
+      if (!control || !panel) { return; }
+      var update = function () { panel.classList.toggle("collapsed", !isOn()); };
+      control.forEach ? control.forEach(function (c) { c.addEventListener("change", update); })
+                      : control.addEventListener("change", update);
+      update();
+    }
+    var isGroup = document.getElementById("is_group");
+    toggle(isGroup, document.getElementById("group-fields"), function () { return isGroup.checked; });
+    var prior = Array.prototype.slice.call(document.querySelectorAll("input[name=previously_handled]"));
+    toggle(prior, document.getElementById("prior-fields"), function () {
+      return prior.some(function (r) { return r.checked && r.value === "yes"; });
+    });
+
+    // Check file count and size before sending, so a too-large upload never loses the form.
+    var input = document.getElementById("attachments");
+    var fileError = document.getElementById("attachments-client-error");
+    var maxFiles = parseInt(form.dataset.maxFiles, 10);
+    var maxBytes = parseInt(form.dataset.maxMb, 10) * 1024 * 1024;
+    function checkFiles() {
+      if (!input) { return true; }
+      var staged = form.querySelectorAll("input[name=remove_staged]:not(:checked)").length;
+      var files = Array.prototype.slice.call(input.files || []);
+      var msgs = [];
+      if (files.length + staged > maxFiles) { msgs.push(form.dataset.msgTooMany); }
+      var big = files.filter(function (f) { return f.size > maxBytes; }).map(function (f) { return f.name; });
+      if (big.length) { msgs.push(form.dataset.msgTooBig + " " + big.join(", ")); }
+      fileError.textContent = msgs.join(" ");
+      input.classList.toggle("is-invalid", msgs.length > 0);
+      return msgs.length === 0;
+    }
+    if (input) { input.addEventListener("change", checkFiles); }
+
+    // One submission: disable the button and say that it is being sent.
+    var sending = false;
+    form.addEventListener("submit", function (ev) {
+      var submitter = ev.submitter;
+      if (submitter && submitter.name === "refresh_communes") { return; }
+      if (!checkFiles()) { ev.preventDefault(); input.focus(); return; }
+      if (sending) { ev.preventDefault(); return; }
+      sending = true;
+      var btn = document.getElementById("submit-petition");
+      if (btn) { btn.setAttribute("aria-disabled", "true"); btn.classList.add("disabled"); }
+      var status = document.getElementById("sending-status");
+      if (status) { status.textContent = form.dataset.msgSending; }
+    });
+  });
+})();

@@ -1,0 +1,1 @@
+"""File storage outside the web root, and the checks every upload goes through."""

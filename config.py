@@ -1,0 +1,114 @@
+"""Configuration classes: Development (SQLite in instance/), Testing, Production.
+
+Production refuses to start without SECRET_KEY and DATABASE_URL: there is no fallback secret.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """Raised when a configuration cannot be used safely."""
+
+
+def _instance_secret(name: str, nbytes: int = 32) -> str:
+    """Return a per-installation development secret kept in instance/ (created on first use).
+
+    Only Development uses this: the secret never lives in the repository, and each
+    developer machine gets its own.
+    """
+    import secrets
+
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(nbytes))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    SITE_AGENCY_CODE = os.environ.get("SITE_AGENCY_CODE", "LS")
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    # Babel: Vietnamese is the source and default language.
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    # Uploads: at most 10 files of at most 10 MB each (issue: online intake).
+    MAX_ATTACHMENTS = 10
+    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    # The whole request may carry all ten files plus the form.
+    MAX_CONTENT_LENGTH = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024  # text fields; files are streamed to disk
+    MAX_FORM_PARTS = 200
+    UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", str(INSTANCE_DIR / "uploads"))
+    STAGED_UPLOAD_TTL_HOURS = 24
+
+    # Rate limits (Flask-Limiter); shared through Redis when REDIS_URL is set.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SUBMIT = os.environ.get("RATELIMIT_SUBMIT", "10 per hour")
+    RATELIMIT_TRACK = os.environ.get("RATELIMIT_TRACK", "20 per 10 minutes")
+
+    WTF_CSRF_TIME_LIMIT = 4 * 3600  # a citizen may take a long time over the form
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+    # Key that encrypts the denunciator's identity at rest (Fernet, urlsafe base64).
+    IDENTITY_KEY = os.environ.get("IDENTITY_KEY")
+
+
+class DevelopmentConfig(BaseConfig):
+    """Local development: SQLite file in instance/, secrets generated into instance/."""
+
+    DEBUG = False
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'app.db'}"
+    )
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret("secret_key")
+    IDENTITY_KEY = os.environ.get("IDENTITY_KEY") or None  # created in instance/ by app.crypto
+
+
+class TestingConfig(BaseConfig):
+    """Tests: in-memory SQLite unless TEST_DATABASE_URL is given."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
+    IDENTITY_KEY = "7bJ4tpnTj-dmy5Bk9Q8rFw3dDLm3l3kdrH2oGvGLWZM="  # tests only
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    SERVER_NAME = None
+
+
+class ProductionConfig(BaseConfig):
+    """Production: PostgreSQL and secrets from the environment, or refuse to start."""
+
+    SESSION_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        missing = [k for k in ("SECRET_KEY", "DATABASE_URL", "IDENTITY_KEY") if not os.environ.get(k)]
+        if missing:
+            raise ConfigError(
+                "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+        self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        self.IDENTITY_KEY = os.environ["IDENTITY_KEY"]
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
