@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import scoped_session, sessionmaker
+from flask_sqlalchemy.session import _app_ctx_id
 
 from app import create_app
 from config import TestingConfig
@@ -170,8 +172,11 @@ def app(backend, request, tmp_path, app_overrides):
         connection = db.engine.connect()
         outer = connection.begin()
         original_session = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        # A plain SQLAlchemy session bound to the connection: Flask-SQLAlchemy's own Session
+        # picks the engine by table and would bypass the outer transaction.
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
         )
         try:
             yield app

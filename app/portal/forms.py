@@ -187,9 +187,13 @@ class PetitionForm(FlaskForm):
         if self.kind.data == PetitionKind.COMPLAINT.value and not (field.data or "").strip():
             raise ValidationError(_l("Hãy nêu yêu cầu của bạn đối với việc khiếu nại."))
 
-    def validate_group_size(self, field):
-        if self.is_group.data and not field.data:
-            raise ValidationError(_l("Hãy nhập số người trong nhóm."))
+    def validate(self, extra_validators=None):
+        """Field checks, then the ones that span fields (Optional() stops a field's own chain)."""
+        ok = super().validate(extra_validators)
+        if self.is_group.data and self.group_size.data is None and not self.group_size.errors:
+            self.group_size.errors.append(_l("Hãy nhập số người trong nhóm."))
+            ok = False
+        return ok
 
     def validate_representatives(self, field):
         if not self.is_group.data or not self.group_size.data:
