@@ -21,7 +21,7 @@ def _messages(code: int) -> tuple[str, str]:
         400: (_("Yêu cầu không hợp lệ"), _("Trình duyệt đã gửi một yêu cầu mà hệ thống không hiểu. Vui lòng thử lại.")),
         403: (_("Không có quyền truy cập"), _("Bạn không có quyền xem trang này.")),
         404: (_("Không tìm thấy trang"), _("Trang bạn tìm không tồn tại hoặc đã được chuyển đi.")),
-        405: (_("Thao tác không được phép"), _("Trang này không nhận thao tác vừa thực hiện.")),
+        405: (_("Thao tác không được phép"), _("Trang này không hỗ trợ thao tác bạn vừa thực hiện. Hãy quay lại trang trước.")),
         413: (
             _("Tệp gửi kèm quá lớn"),
             _("Tổng dung lượng gửi lên vượt quá giới hạn. Mỗi tệp tối đa %(mb)s MB, tối đa %(n)s tệp. "
@@ -31,7 +31,7 @@ def _messages(code: int) -> tuple[str, str]:
             _("Quá nhiều yêu cầu"),
             _("Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng đợi một lúc rồi thử lại."),
         ),
-        500: (_("Lỗi hệ thống"), _("Đã có lỗi xảy ra. Không có dữ liệu nào bị ghi dở. Vui lòng thử lại sau.")),
+        500: (_("Lỗi hệ thống"), _("Đã có lỗi xảy ra nên yêu cầu của bạn chưa được thực hiện. Vui lòng thử lại sau.")),
     }
     return table.get(code, (_("Có lỗi xảy ra"), _("Vui lòng thử lại.")))
 

@@ -58,15 +58,16 @@ def format_million_vnd(value_vnd) -> str:
 def days_phrase(due: date | None, today: date | None = None) -> str:
     """`còn N ngày` / `hạn cuối hôm nay` / `quá hạn N ngày` for a due date."""
     from flask_babel import gettext as _
+    from flask_babel import ngettext
 
     if due is None:
         return ""
     delta = (due - (today or local_today())).days
     if delta > 0:
-        return _("còn %(n)s ngày", n=delta)
+        return ngettext("còn %(num)s ngày", "còn %(num)s ngày", delta)
     if delta == 0:
         return _("hạn cuối hôm nay")
-    return _("quá hạn %(n)s ngày", n=-delta)
+    return ngettext("quá hạn %(num)s ngày", "quá hạn %(num)s ngày", -delta)
 
 
 def init_formatting(app: Flask) -> None:

@@ -5,6 +5,7 @@ The visitor's choice is kept in the session (set by the switcher, a POST form in
 from __future__ import annotations
 
 from flask import Flask, current_app, session
+from flask_babel import refresh
 
 from app.extensions import babel
 
@@ -20,6 +21,8 @@ def select_locale() -> str:
 def init_i18n(app: Flask) -> None:
     """Bind Flask-Babel with our locale selector and expose the current language to templates."""
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on `g`; a request must never inherit another's language.
+    app.before_request(refresh)
 
     @app.context_processor
     def _inject_lang():

@@ -13,9 +13,9 @@ KIND_LABELS = {
 STATUS_LABELS = {
     "received": _l("Đã tiếp nhận, đang chờ xử lý"),
     "classified": _l("Đang được xem xét, phân loại"),
-    "proposed": _l("Đang chờ lãnh đạo cho ý kiến"),
+    "proposed": _l("Đang xem xét"),
     "accepted": _l("Đã thụ lý để giải quyết"),
-    "guided": _l("Đã hướng dẫn bạn gửi đến cơ quan có thẩm quyền"),
+    "guided": _l("Đã hướng dẫn gửi đơn đến cơ quan có thẩm quyền"),
     "transferred": _l("Đã chuyển đến cơ quan có thẩm quyền"),
     "urged": _l("Đã đôn đốc cơ quan cấp dưới giải quyết"),
     "filed": _l("Đã lưu đơn, không xử lý tiếp"),

@@ -106,11 +106,11 @@ class PetitionForm(FlaskForm):
     )
     commune = SelectField(
         _l("Xã, phường, đặc khu"), coerce=str, validate_choice=False,
-        validators=[_required(_l("Hãy chọn xã, phường."))],
+        validators=[_required(_l("Hãy chọn xã, phường, đặc khu."))],
     )
     address = StringField(
         _l("Số nhà, đường, thôn, tổ dân phố"),
-        validators=[_required(_l("Hãy nhập địa chỉ (số nhà, thôn, tổ dân phố).")), Length(max=300)],
+        validators=[_required(_l("Hãy nhập địa chỉ (số nhà, đường, thôn, tổ dân phố).")), Length(max=300)],
         render_kw={"autocomplete": "street-address"},
     )
     is_group = BooleanField(_l("Tôi đứng đơn thay mặt cho một nhóm người"))

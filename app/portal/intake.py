@@ -23,7 +23,7 @@ def fill_choices(form) -> None:
         (str(u.id), u.name) for u in agency_queries.current_provinces()
     ]
     communes = agency_queries.current_communes(_int_or_none(form.province.data))
-    form.commune.choices = [("", _("— Chọn xã, phường —"))] + [(str(u.id), u.name) for u in communes]
+    form.commune.choices = [("", _("— Chọn xã, phường, đặc khu —"))] + [(str(u.id), u.name) for u in communes]
     form.addressed_agency.choices = [("", _("Tôi không biết — gửi đến Ban Tiếp công dân để được chuyển đúng nơi"))] + [
         (str(a.id), a.name) for a in agency_queries.online_agencies()
     ]
@@ -40,7 +40,7 @@ def check_choices(form) -> bool:
         form.province.errors.append(_("Tỉnh, thành phố không hợp lệ."))
         ok = False
     if form.commune.data and form.commune.data not in form._valid_communes:
-        form.commune.errors.append(_("Xã, phường không thuộc tỉnh, thành phố đã chọn."))
+        form.commune.errors.append(_("Xã, phường, đặc khu không thuộc tỉnh, thành phố đã chọn."))
         ok = False
     if form.addressed_agency.data and form.addressed_agency.data not in form._valid_agencies:
         form.addressed_agency.errors.append(_("Cơ quan đã chọn không nhận đơn trực tuyến."))

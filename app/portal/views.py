@@ -72,7 +72,7 @@ def new_petition():
     if not services.is_form_token(token):
         form.form_token.data = services.new_form_token()
         fill_choices(form)
-        return render_petition_form(form, [], [_("Biểu mẫu không hợp lệ. Vui lòng kiểm tra và gửi lại.")], status=400)
+        return render_petition_form(form, [], [_("Biểu mẫu đã cũ hoặc không hợp lệ nên đơn chưa được gửi. Vui lòng gửi lại.")], status=400)
     if services.find_by_form_token(token) is not None:
         session["receipt_token"] = token
         return redirect(url_for("portal.receipt"))
@@ -81,7 +81,7 @@ def new_petition():
     if form.website.data:
         # Honeypot filled: a bot. Refuse without creating anything.
         return render_petition_form(form, services.staged_uploads(token),
-                                    [_("Không thể gửi đơn. Vui lòng để trống ô cuối biểu mẫu.")], status=400)
+                                    [_("Không thể gửi đơn. Nếu bạn dùng phần mềm tự điền biểu mẫu, hãy tắt nó rồi gửi lại.")], status=400)
 
     services.discard_staged(token, request.form.getlist("remove_staged"))
     checked, file_errors = collect_uploads(token)

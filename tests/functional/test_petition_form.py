@@ -69,7 +69,7 @@ BAD_INPUTS = [
     ("email", "not-an-email", "thư điện tử không hợp lệ"),
     ("province", "", "Hãy chọn tỉnh, thành phố."),
     ("province", "999999", "Tỉnh, thành phố không hợp lệ."),
-    ("commune", "", "Hãy chọn xã, phường."),
+    ("commune", "", "Hãy chọn xã, phường, đặc khu."),
     ("address", "", "Hãy nhập địa chỉ"),
     ("respondent", "", "bị khiếu nại"),
     ("title", "", "Hãy nhập tiêu đề"),
@@ -110,7 +110,7 @@ def test_commune_of_another_province_refused(client, lang_son):
     tokens = open_form(client)
     resp = post_form(client, tokens, valid_petition_data(lang_son[0], other.id))
     assert resp.status_code == 422
-    assert "Xã, phường không thuộc tỉnh, thành phố đã chọn." in resp.get_data(as_text=True)
+    assert "Xã, phường, đặc khu không thuộc tỉnh, thành phố đã chọn." in resp.get_data(as_text=True)
     assert count_petitions() == 0
 
 
