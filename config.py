@@ -60,6 +60,13 @@ class BaseConfig:
     RATELIMIT_SUBMIT = os.environ.get("RATELIMIT_SUBMIT", "10 per hour")
     RATELIMIT_TRACK = os.environ.get("RATELIMIT_TRACK", "20 per 10 minutes")
 
+    # Staff sign-in: lockout per account, throttling per IP, session lifetimes.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per 10 minutes")
+    STAFF_IDLE_TIMEOUT_MINUTES = 30
+    STAFF_ABSOLUTE_TIMEOUT_HOURS = 8
+
     WTF_CSRF_TIME_LIMIT = 4 * 3600  # a citizen may take a long time over the form
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -34,6 +34,7 @@ def create_app(config_class=None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects of app.extensions to this app."""
     from app import models as _models  # noqa: F401  (register every table)
+    from app.auth.access import init_login
     from app.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -41,6 +42,7 @@ def register_extensions(app: Flask) -> None:
                      compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    init_login(app)
 
 
 def register_sqlite_pragmas(app: Flask) -> None:
@@ -65,9 +67,19 @@ def register_i18n(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the public portal (and, later, the staff workspace and API)."""
+    from app.admin.views import bp as admin_bp
+    from app.auth.views import bp as auth_bp
+    from app.calendar.views import bp as calendar_bp
+    from app.petitions.views import bp as petitions_bp
     from app.portal.views import bp as portal_bp
+    from app.staff.views import bp as staff_bp
 
     app.register_blueprint(portal_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(petitions_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_security(app: Flask) -> None:

@@ -61,5 +61,8 @@ def storage_sweep(hours: int | None) -> None:
 
 def init_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
+    from app.auth.cli import users_cli
+
     app.cli.add_command(seed_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(storage_cli)

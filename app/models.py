@@ -1,6 +1,8 @@
 """Import every model so that the metadata (and so Alembic) sees all tables."""
 from app.agencies.models import AdminUnit, Agency  # noqa: F401
-from app.audit.models import Event  # noqa: F401
+from app.audit.models import Event, IdentityAccess  # noqa: F401
+from app.auth.models import User  # noqa: F401
+from app.cases.models import Case  # noqa: F401
 from app.calendar.models import CalendarOverride, DeadlineRule  # noqa: F401
 from app.petitions.models import (  # noqa: F401
     Attachment,

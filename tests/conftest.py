@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 
 from app import create_app
@@ -136,6 +138,18 @@ def backend(request) -> str:
     return request.param
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in an empty context, as in production.
+
+    The test itself holds an app context (for its own database work); without this, every
+    request would reuse it and share `g` — the signed-in user, the CSRF token, the language —
+    with the test and with other clients.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def _make_app(backend, request, tmp_path, **overrides):
     uploads = str(tmp_path / "uploads")
     if backend == "sqlite":
@@ -145,8 +159,9 @@ def _make_app(backend, request, tmp_path, **overrides):
         url = f"sqlite:///{dbfile}"
     else:
         url = request.getfixturevalue("pg_database")
-    return create_app(make_config(SQLALCHEMY_DATABASE_URI=url, UPLOAD_ROOT=uploads,
-                                  INSTANCE_PATH=str(tmp_path), **overrides))
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=url, UPLOAD_ROOT=uploads, **overrides))
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture
@@ -300,3 +315,51 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+STAFF_PASSWORD = "mat-khau-th3-nghiem"
+
+
+def make_user(role: str, agency_code: str = "TTLS", email: str | None = None, full_name: str | None = None):
+    """Create a staff user (committed) in the agency with this code."""
+    from sqlalchemy import select
+
+    from app.agencies.models import Agency
+    from app.auth import services as auth_services
+    from app.extensions import db
+
+    agency = db.session.scalars(select(Agency).where(Agency.code == agency_code)).one()
+    email = email or f"{role}.{agency_code.lower()}.{uuid.uuid4().hex[:6]}@example.vn"
+    user, _ = auth_services.create_user(email=email, full_name=full_name or f"{role.title()} {agency_code}",
+                                        role=role, agency_id=agency.id, password=STAFF_PASSWORD,
+                                        actor_label="test")
+    db.session.commit()
+    return user
+
+
+def sign_in(client, user, password: str = STAFF_PASSWORD):
+    """Sign in through the real login form; return the response."""
+    page = client.get("/staff/login")
+    token = hidden_fields(page.get_data(as_text=True))["csrf_token"]
+    return client.post("/staff/login", data={"csrf_token": token, "email": user.email, "password": password})
+
+
+@pytest.fixture
+def login_as(app):
+    """login_as(role, agency_code="TTLS") → (client, user): a new client signed in as a new user."""
+
+    def _login(role: str, agency_code: str = "TTLS", **kwargs):
+        user = make_user(role, agency_code, **kwargs)
+        client = app.test_client()
+        resp = sign_in(client, user)
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return client, user
+
+    return _login
+
+
+def csrf_of(client, url: str) -> str:
+    """The CSRF token from a page."""
+    return hidden_fields(client.get(url).get_data(as_text=True))["csrf_token"]

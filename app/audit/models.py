@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
@@ -26,3 +26,16 @@ class Event(Base):
     note: Mapped[str | None] = mapped_column(Text)
     is_public: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdentityAccess(Base):
+    """Every reveal of a protected identity: who, when, which petitioner (Luật Tố cáo Đ.56)."""
+
+    __tablename__ = "identity_access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
+    petitioner_id: Mapped[int] = mapped_column(ForeignKey("petitioners.id"))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    accessed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -38,6 +38,36 @@ CHANNEL_LABELS = {
 
 EVENT_LABELS = {
     "received": _l("Tiếp nhận đơn"),
+    "received_transfer": _l("Nhận đơn do cơ quan khác chuyển đến"),
+    "classify": _l("Phân loại đơn"),
+    "propose": _l("Đề xuất xử lý"),
+    "withdraw_proposal": _l("Rút đề xuất"),
+    "return": _l("Trả lại đề xuất"),
+    "approved_accept": _l("Thụ lý đơn"),
+    "approved_guide": _l("Hướng dẫn công dân"),
+    "approved_transfer": _l("Chuyển đơn"),
+    "approved_urge": _l("Đôn đốc cơ quan cấp dưới"),
+    "approved_file": _l("Lưu đơn"),
+    "approved_merge": _l("Gộp đơn trùng"),
+    "split": _l("Tách đơn"),
+    "note": _l("Ghi chú"),
+    "identity_revealed": _l("Xem danh tính người tố cáo"),
+}
+
+PROPOSAL_LABELS = {
+    "accept": _l("Thụ lý giải quyết"),
+    "guide": _l("Hướng dẫn công dân"),
+    "transfer": _l("Chuyển đơn"),
+    "urge": _l("Đôn đốc cơ quan cấp dưới"),
+    "file": _l("Lưu đơn"),
+    "merge": _l("Gộp vào đơn trùng"),
+}
+
+DUPLICATE_REASONS = {
+    "id_number": _l("cùng số CCCD"),
+    "phone": _l("cùng số điện thoại"),
+    "respondent": _l("cùng người bị khiếu nại, tố cáo"),
+    "content": _l("nội dung tương tự"),
 }
 
 INTAKE_NEXT_STEP = {
@@ -51,9 +81,21 @@ INTAKE_NEXT_STEP = {
 UNIT_LABELS = {"working": _l("ngày làm việc"), "calendar": _l("ngày")}
 
 
+ROLE_LABELS = {
+    "receptionist": _l("Cán bộ tiếp công dân"),
+    "handler": _l("Chuyên viên"),
+    "leader": _l("Lãnh đạo"),
+    "supervisor": _l("Giám sát cấp trên"),
+    "admin": _l("Quản trị hệ thống"),
+}
+
+
 def init_labels(app) -> None:
     """Expose the label tables to every template."""
+    from app.auth.permissions import Permission
+
     app.jinja_env.globals.update(
+        Permission=Permission,
         KIND_LABELS=KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         STATUS_EXPLANATIONS=STATUS_EXPLANATIONS,
@@ -61,4 +103,7 @@ def init_labels(app) -> None:
         EVENT_LABELS=EVENT_LABELS,
         INTAKE_NEXT_STEP=INTAKE_NEXT_STEP,
         UNIT_LABELS=UNIT_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        PROPOSAL_LABELS=PROPOSAL_LABELS,
+        DUPLICATE_REASONS=DUPLICATE_REASONS,
     )

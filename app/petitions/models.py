@@ -10,6 +10,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -49,6 +50,52 @@ class PetitionStatus(str, enum.Enum):
 
 
 OPEN_STATES = frozenset({PetitionStatus.RECEIVED, PetitionStatus.CLASSIFIED, PetitionStatus.PROPOSED})
+CLOSED_STATES = frozenset(set(PetitionStatus) - OPEN_STATES)
+
+
+class ProposedAction(str, enum.Enum):
+    """What a handler proposes and a leader approves (DESIGN.md §4)."""
+
+    ACCEPT = "accept"
+    GUIDE = "guide"
+    TRANSFER = "transfer"
+    URGE = "urge"
+    FILE = "file"
+    MERGE = "merge"
+
+
+# The state an approved proposal leads to.
+PROPOSAL_OUTCOME = {
+    ProposedAction.ACCEPT.value: PetitionStatus.ACCEPTED.value,
+    ProposedAction.GUIDE.value: PetitionStatus.GUIDED.value,
+    ProposedAction.TRANSFER.value: PetitionStatus.TRANSFERRED.value,
+    ProposedAction.URGE.value: PetitionStatus.URGED.value,
+    ProposedAction.FILE.value: PetitionStatus.FILED.value,
+    ProposedAction.MERGE.value: PetitionStatus.MERGED.value,
+}
+
+
+class FileReason(str, enum.Enum):
+    """Why a petition is filed without further handling (TT 07/2014 Đ.6, Đ.28; Luật TC Đ.24.3, Đ.25)."""
+
+    INELIGIBLE = "ineligible"
+    TIME_BARRED = "time_barred"
+    FINALLY_DECIDED = "finally_decided"
+    ILLEGIBLE = "illegible"
+    SENT_TO_MANY = "sent_to_many"
+    ALREADY_GUIDED = "already_guided"
+    ANONYMOUS = "anonymous"
+
+
+class ForwarderKind(str, enum.Enum):
+    """Who forwarded a paper petition."""
+
+    NATIONAL_ASSEMBLY = "national_assembly"
+    PEOPLES_COUNCIL = "peoples_council"
+    FATHERLAND_FRONT = "fatherland_front"
+    PRESS = "press"
+    HIGHER_BODY = "higher_body"
+    OTHER = "other"
 
 
 class Channel(str, enum.Enum):
@@ -87,6 +134,9 @@ class Petition(TimestampMixin, Base):
         CheckConstraint(enum_check("status", [s.value for s in PetitionStatus]), name="status"),
         CheckConstraint(enum_check("channel", [c.value for c in Channel]), name="channel"),
         CheckConstraint("group_size IS NULL OR group_size >= 2", name="group_size"),
+        CheckConstraint(
+            "proposed_action IS NULL OR " + enum_check("proposed_action", [a.value for a in ProposedAction]),
+            name="proposed_action"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,8 +168,44 @@ class Petition(TimestampMixin, Base):
     submission_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     version_id: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
+    # Paper intake
+    letter_date: Mapped[date | None] = mapped_column()
+    forwarded_by_kind: Mapped[str | None] = mapped_column(String(30))
+    forwarded_by_name: Mapped[str | None] = mapped_column(String(300))
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    # Triage (xử lý đơn)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    multi_signer: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    eligibility: Mapped[dict | None] = mapped_column(JSON)
+    is_eligible: Mapped[bool | None] = mapped_column()
+    within_jurisdiction: Mapped[bool | None] = mapped_column()
+    proposed_action: Mapped[str | None] = mapped_column(String(20))
+    proposal: Mapped[dict | None] = mapped_column(JSON)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    guide_to: Mapped[str | None] = mapped_column(String(300))
+    transfer_to_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    transfer_to_name: Mapped[str | None] = mapped_column(String(300))
+    urged_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    file_reason: Mapped[str | None] = mapped_column(String(30))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
+    # A petition transferred in from another agency in the system: the original.
+    source_petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # Title, content, respondent and (unprotected) names folded for diacritic-free search.
+    search_folded: Mapped[str | None] = mapped_column(Text)
+
     agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])
     addressed_agency: Mapped[Agency | None] = relationship(foreign_keys=[addressed_agency_id])
+    category: Mapped[ContentCategory | None] = relationship()
+    handler = relationship("User", foreign_keys=[handler_id])
+    transfer_to_agency: Mapped[Agency | None] = relationship(foreign_keys=[transfer_to_agency_id])
+    urged_agency: Mapped[Agency | None] = relationship(foreign_keys=[urged_agency_id])
+    source_petition: Mapped[Petition | None] = relationship(remote_side=[id], foreign_keys=[source_petition_id])
+    merged_into: Mapped[Petition | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
     petitioners: Mapped[list[Petitioner]] = relationship(
         back_populates="petition", order_by="Petitioner.position", cascade="all, delete-orphan"
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,7 +19,8 @@ from app.calendar.services import due_date
 from app.crypto import encrypt_json
 from app.db import utcnow
 from app.extensions import db
-from app.formatting import to_local
+from app.formatting import LOCAL_TZ, to_local
+from app.text import fold
 from app.petitions.models import (
     Attachment,
     Channel,
@@ -66,7 +67,7 @@ class PetitionDraft:
     """Everything an online petition carries, already shaped by the form."""
 
     kind: str
-    petitioner: PersonData
+    petitioner: PersonData | None
     title: str
     content: str
     request: str
@@ -195,23 +196,75 @@ def submit_online_petition(
     existing = find_by_form_token(form_token)
     if existing is not None:
         return SubmitResult(existing, derive_access_key(form_token), created=False)
-
-    now = now or utcnow()
     agency = _receiving_agency(draft.addressed_agency_id)
-    received_local = to_local(now)
+    petition = _create_petition(
+        agency, draft, channel=Channel.ONLINE.value, received_at=now or utcnow(), form_token=form_token,
+        people=[draft.petitioner] + [PersonData(full_name=name) for name in draft.representatives],
+        new_files=new_files, written_keys=written_keys,
+        actor_label="Công dân (cổng trực tuyến)", actor_user_id=None,
+    )
+    petition.addressed_agency_id = draft.addressed_agency_id
+    return SubmitResult(petition, derive_access_key(form_token), created=True)
+
+
+@dataclass
+class PaperDraft(PetitionDraft):
+    """A petition received on paper: by post, by hand, or forwarded by another body."""
+
+    channel: str = Channel.POST.value
+    people: list[PersonData] = field(default_factory=list)
+    letter_date: date | None = None
+    received_on: date | None = None
+    forwarded_by_kind: str | None = None
+    forwarded_by_name: str | None = None
+
+
+def register_paper_petition(draft: PaperDraft, *, user, form_token: str,
+                            new_files: list[tuple[str, CheckedFile]], written_keys: list[str],
+                            now: datetime | None = None) -> SubmitResult:
+    """Staff register a paper petition in their agency; the received date starts the clock."""
+    existing = find_by_form_token(form_token)
+    if existing is not None:
+        return SubmitResult(existing, derive_access_key(form_token), created=False)
+    now = now or utcnow()
+    local_now = to_local(now)
+    received_on = draft.received_on or local_now.date()
+    if received_on > local_now.date():
+        raise IntakeError(str(_l("Ngày nhận đơn không thể ở tương lai.")))
+    if draft.letter_date and draft.letter_date > received_on:
+        raise IntakeError(str(_l("Ngày ghi trên đơn không thể sau ngày nhận đơn.")))
+    if draft.channel == Channel.FORWARDED.value and not (draft.forwarded_by_name or "").strip():
+        raise IntakeError(str(_l("Hãy ghi tên cơ quan đã chuyển đơn đến.")))
+    received_at = now if received_on == local_now.date() else \
+        datetime.combine(received_on, time(8, 0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    petition = _create_petition(
+        user.agency, draft, channel=draft.channel, received_at=received_at, form_token=form_token,
+        people=draft.people, new_files=new_files, written_keys=written_keys,
+        actor_label=user.full_name, actor_user_id=user.id,
+    )
+    petition.letter_date = draft.letter_date
+    petition.registered_by_id = user.id
+    if draft.channel == Channel.FORWARDED.value:
+        petition.forwarded_by_kind = draft.forwarded_by_kind
+        petition.forwarded_by_name = draft.forwarded_by_name.strip()
+    return SubmitResult(petition, derive_access_key(form_token), created=True)
+
+
+def _create_petition(agency: Agency, draft: PetitionDraft, *, channel: str, received_at: datetime,
+                     form_token: str, people: list[PersonData], new_files, written_keys: list[str],
+                     actor_label: str, actor_user_id: int | None) -> Petition:
+    """The one place a petition row is born: code, deadline, people, files, receipt event."""
+    received_local = to_local(received_at)
     access_key = derive_access_key(form_token)
-
     attachments = _attachments_from_staged(form_token) + _attachments_from_files(new_files, written_keys)
-
     number = next_tracking_number(agency.id, received_local.year)
     petition = Petition(
         tracking_code=format_tracking_code(agency.code, received_local.year, number),
         agency_id=agency.id,
-        addressed_agency_id=draft.addressed_agency_id,
         kind=draft.kind,
         status=PetitionStatus.RECEIVED.value,
-        channel=Channel.ONLINE.value,
-        received_at=now,
+        channel=channel,
+        received_at=received_at,
         title=draft.title.strip(),
         content=draft.content.strip(),
         request=(draft.request or "").strip(),
@@ -226,21 +279,23 @@ def submit_online_petition(
         access_key_hash=hash_access_key(access_key),
         submission_token_hash=sha256_hex(form_token),
     )
-    rule_code = INTAKE_RULE_BY_KIND[draft.kind]
-    petition.due_rule_code = rule_code
-    petition.due_date = due_date(rule_code, received_local.date())
+    petition.due_rule_code = INTAKE_RULE_BY_KIND[draft.kind]
+    petition.due_date = due_date(petition.due_rule_code, received_local.date())
     petition.attachments = attachments
-    _add_petitioners(petition, draft)
+    _add_petitioners(petition, draft.kind, people)
+    petition.search_folded = fold(" ".join(
+        [petition.title, petition.content, petition.respondent]
+        + [p.full_name or "" for p in petition.petitioners if not p.is_protected]
+    ))
     db.session.add(petition)
     db.session.flush()
     record_event(
         "petition", petition.id, "received",
         to_status=PetitionStatus.RECEIVED.value,
-        actor_label="Công dân (cổng trực tuyến)",
-        note=None,
+        actor_label=actor_label, actor_user_id=actor_user_id,
         is_public=True,
     )
-    return SubmitResult(petition, access_key, created=True)
+    return petition
 
 
 def _receiving_agency(addressed_agency_id: int | None) -> Agency:
@@ -255,16 +310,15 @@ def _receiving_agency(addressed_agency_id: int | None) -> Agency:
     return agency
 
 
-def _add_petitioners(petition: Petition, draft: PetitionDraft) -> None:
-    """The filer and the other representatives; a denunciator's identity goes encrypted."""
-    protected = draft.kind == PetitionKind.DENUNCIATION.value
-    people = [(PetitionerRole.PETITIONER, draft.petitioner)] + [
-        (PetitionerRole.REPRESENTATIVE, PersonData(full_name=name)) for name in draft.representatives
-    ]
-    for position, (role, person) in enumerate(people):
+def _add_petitioners(petition: Petition, kind: str, people: list[PersonData]) -> None:
+    """The first person signed or filed; the others are co-signers or representatives.
+
+    A denunciator's identity goes encrypted (Luật Tố cáo 2018 Đ.9.1.b, Đ.56)."""
+    protected = kind == PetitionKind.DENUNCIATION.value
+    for position, person in enumerate(people):
+        role = PetitionerRole.PETITIONER if position == 0 else PetitionerRole.REPRESENTATIVE
         row = Petitioner(position=position, role=role.value, is_protected=protected)
         if protected:
-            # Luật Tố cáo 2018 Đ.9.1.b, Đ.56: the identity is kept secret, stored apart, encrypted.
             row.protected_identity = ProtectedIdentity(ciphertext=encrypt_json(person.__dict__))
         else:
             for key, value in person.__dict__.items():

@@ -1,0 +1,1 @@
+"""Administration: users, agencies, content categories."""

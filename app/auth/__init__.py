@@ -1,0 +1,1 @@
+"""Staff accounts, roles and permissions, agency scope, sign-in and sessions."""

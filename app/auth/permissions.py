@@ -1,0 +1,61 @@
+"""One Permission enum (`scope:resource:action`) and one role → permission map.
+
+Object-level checks come on top: a user acts within their agency; a supervisor reads the
+agency's subtree. Admins manage users, agencies and rules but never see a denunciator.
+"""
+from __future__ import annotations
+
+import enum
+
+
+class Role(str, enum.Enum):
+    """Staff roles (DESIGN.md §5)."""
+
+    RECEPTIONIST = "receptionist"
+    HANDLER = "handler"
+    LEADER = "leader"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Permission(str, enum.Enum):
+    """What a role may do, named scope:resource:action."""
+
+    PETITION_READ = "agency:petition:read"
+    PETITION_REGISTER = "agency:petition:register"
+    PETITION_TRIAGE = "agency:petition:triage"
+    PETITION_APPROVE = "agency:petition:approve"
+    PETITION_ATTACHMENT_READ = "agency:attachment:read"
+    IDENTITY_REVEAL = "agency:identity:reveal"
+    SUBTREE_READ = "subtree:petition:read"
+    SUBTREE_URGE = "subtree:petition:urge"
+    CALENDAR_READ = "site:calendar:read"
+    CALENDAR_MANAGE = "site:calendar:manage"
+    USER_MANAGE = "site:user:manage"
+    AGENCY_MANAGE = "site:agency:manage"
+    CATEGORY_MANAGE = "site:category:manage"
+
+
+_HANDLER = {
+    Permission.PETITION_READ, Permission.PETITION_REGISTER, Permission.PETITION_TRIAGE,
+    Permission.PETITION_ATTACHMENT_READ, Permission.CALENDAR_READ,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.RECEPTIONIST: frozenset({Permission.PETITION_READ, Permission.PETITION_REGISTER,
+                                  Permission.PETITION_ATTACHMENT_READ, Permission.CALENDAR_READ}),
+    Role.HANDLER: frozenset(_HANDLER),
+    Role.LEADER: frozenset(_HANDLER | {Permission.PETITION_APPROVE, Permission.IDENTITY_REVEAL}),
+    Role.SUPERVISOR: frozenset({Permission.PETITION_READ, Permission.SUBTREE_READ, Permission.SUBTREE_URGE,
+                                Permission.CALENDAR_READ}),
+    Role.ADMIN: frozenset({Permission.USER_MANAGE, Permission.AGENCY_MANAGE, Permission.CATEGORY_MANAGE,
+                           Permission.CALENDAR_MANAGE, Permission.CALENDAR_READ}),
+}
+
+
+def role_has(role: str, permission: Permission) -> bool:
+    """Whether a role carries a permission."""
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,1 @@
+"""The staff workspace shell: the home page after sign-in."""
