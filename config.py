@@ -71,6 +71,8 @@ class BaseConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
 
+    DEMO_DATA_ALLOWED = False
+
     # Key that encrypts the denunciator's identity at rest (Fernet, urlsafe base64).
     IDENTITY_KEY = os.environ.get("IDENTITY_KEY")
 
@@ -79,6 +81,7 @@ class DevelopmentConfig(BaseConfig):
     """Local development: SQLite file in instance/, secrets generated into instance/."""
 
     DEBUG = False
+    DEMO_DATA_ALLOWED = True
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'app.db'}"
     )
@@ -90,6 +93,7 @@ class TestingConfig(BaseConfig):
     """Tests: in-memory SQLite unless TEST_DATABASE_URL is given."""
 
     TESTING = True
+    DEMO_DATA_ALLOWED = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
     IDENTITY_KEY = "7bJ4tpnTj-dmy5Bk9Q8rFw3dDLm3l3kdrH2oGvGLWZM="  # tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

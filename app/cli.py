@@ -31,12 +31,21 @@ def seed_reference() -> None:
 
 @seed_cli.command("demo")
 def seed_demo() -> None:
-    """The demo agency tree (a province People's Committee, its inspectorate, reception board, two communes)."""
+    """The demo agency tree and demo staff accounts (not in production)."""
     from app.agencies.seed import load_demo_agencies
+    from app.auth.seed import DEMO_USERS, demo_password, load_demo_users
 
+    if not current_app.config.get("DEMO_DATA_ALLOWED"):
+        raise click.ClickException("Demo data is not loaded in production.")
     added = load_demo_agencies()
+    users = load_demo_users()
     db.session.commit()
-    click.echo(f"Demo agencies: {added} added")
+    click.echo(f"Demo agencies: {added} added; demo accounts: {users} added")
+    click.echo("")
+    click.echo("Demo logins at http://127.0.0.1:5000/staff/login (password for all: "
+               f"{demo_password()}):")
+    for email, _name, role, agency in DEMO_USERS:
+        click.echo(f"  {email:32} {role:13} {agency}")
 
 
 @storage_cli.command("sweep")

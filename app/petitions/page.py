@@ -17,7 +17,7 @@ from app.petitions.forms import (
     RevealForm,
     SplitForm,
 )
-from app.petitions.labels import CHANNEL_LABELS, STATUS_LABELS
+from app.petitions.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
 from app.petitions.models import ContentCategory, Petition, PetitionStatus
 from app.petitions.services import PaperDraft, PersonData
 
@@ -73,7 +73,9 @@ def action_forms(petition: Petition, user, **given) -> dict:
             category=str(petition.category_id or ""), note="",
             within_jurisdiction=None if petition.within_jurisdiction is None
             else ("yes" if petition.within_jurisdiction else "no"))
-        form.category.choices = [("", _("— Chưa chọn —"))] + _categories()
+        form.category.choices = {"": [("", _("— Chưa chọn —"))]}
+        for kind, label in KIND_LABELS.items():
+            form.category.choices[str(label)] = _categories(kind)
         forms["classify"] = form
     if "propose" in allowed:
         form = given.get("propose") or ProposeForm(formdata=None, prefix="propose")

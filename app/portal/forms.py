@@ -17,6 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.widgets import TextInput
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -33,10 +34,18 @@ from app.validators import is_valid_cccd, is_valid_phone, normalize_cccd, normal
 
 
 class VNDateField(DateField):
-    """A date typed as dd/mm/yyyy (also accepts the yyyy-mm-dd a date picker sends)."""
+    """A date typed as dd/mm/yyyy in a text box (also accepts yyyy-mm-dd).
+
+    A text box, not the browser's date picker, whose format follows the browser's locale
+    (mm/dd/yyyy on many machines): Vietnamese dates are day first.
+    """
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], render_kw=render_kw, **kwargs)
 
     def _value(self):
         if self.raw_data:

@@ -14,6 +14,20 @@
     var printBtn = document.getElementById("print-receipt");
     if (printBtn) { printBtn.addEventListener("click", function () { window.print(); }); }
 
+    // Triage: show only the eligibility items of the chosen kind.
+    var kindRadios = Array.prototype.slice.call(document.querySelectorAll("input[name='classify-kind']"));
+    if (kindRadios.length) {
+      var showItems = function () {
+        var chosen = kindRadios.filter(function (r) { return r.checked; }).map(function (r) { return r.value; })[0];
+        document.querySelectorAll(".eligibility-item").forEach(function (item) {
+          var kinds = (item.dataset.kinds || "").split(" ");
+          item.hidden = Boolean(chosen) && kinds.indexOf(chosen) === -1;
+        });
+      };
+      kindRadios.forEach(function (r) { r.addEventListener("change", showItems); });
+      showItems();
+    }
+
     var form = document.getElementById("petition-form");
     if (!form) { return; }
 
