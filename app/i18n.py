@@ -4,7 +4,7 @@ The visitor's choice is kept in the session (set by the switcher, a POST form in
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import refresh
 
 from app.extensions import babel
@@ -12,6 +12,8 @@ from app.extensions import babel
 
 def select_locale() -> str:
     """The language of the current request: the visitor's choice, else Vietnamese."""
+    if not has_request_context():  # CLI, workers: the source language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = session.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         return lang

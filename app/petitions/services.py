@@ -202,8 +202,8 @@ def submit_online_petition(
         people=[draft.petitioner] + [PersonData(full_name=name) for name in draft.representatives],
         new_files=new_files, written_keys=written_keys,
         actor_label="Công dân (cổng trực tuyến)", actor_user_id=None,
+        extra={"addressed_agency_id": draft.addressed_agency_id},
     )
-    petition.addressed_agency_id = draft.addressed_agency_id
     return SubmitResult(petition, derive_access_key(form_token), created=True)
 
 
@@ -237,22 +237,24 @@ def register_paper_petition(draft: PaperDraft, *, user, form_token: str,
         raise IntakeError(str(_l("Hãy ghi tên cơ quan đã chuyển đơn đến.")))
     received_at = now if received_on == local_now.date() else \
         datetime.combine(received_on, time(8, 0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    forwarded = draft.channel == Channel.FORWARDED.value
     petition = _create_petition(
         user.agency, draft, channel=draft.channel, received_at=received_at, form_token=form_token,
         people=draft.people, new_files=new_files, written_keys=written_keys,
         actor_label=user.full_name, actor_user_id=user.id,
+        extra={
+            "letter_date": draft.letter_date,
+            "registered_by_id": user.id,
+            "forwarded_by_kind": draft.forwarded_by_kind if forwarded else None,
+            "forwarded_by_name": draft.forwarded_by_name.strip() if forwarded else None,
+        },
     )
-    petition.letter_date = draft.letter_date
-    petition.registered_by_id = user.id
-    if draft.channel == Channel.FORWARDED.value:
-        petition.forwarded_by_kind = draft.forwarded_by_kind
-        petition.forwarded_by_name = draft.forwarded_by_name.strip()
     return SubmitResult(petition, derive_access_key(form_token), created=True)
 
 
 def _create_petition(agency: Agency, draft: PetitionDraft, *, channel: str, received_at: datetime,
                      form_token: str, people: list[PersonData], new_files, written_keys: list[str],
-                     actor_label: str, actor_user_id: int | None) -> Petition:
+                     actor_label: str, actor_user_id: int | None, extra: dict | None = None) -> Petition:
     """The one place a petition row is born: code, deadline, people, files, receipt event."""
     received_local = to_local(received_at)
     access_key = derive_access_key(form_token)
@@ -278,6 +280,7 @@ def _create_petition(agency: Agency, draft: PetitionDraft, *, channel: str, rece
         declared_truthful=draft.declared_truthful,
         access_key_hash=hash_access_key(access_key),
         submission_token_hash=sha256_hex(form_token),
+        **(extra or {}),
     )
     petition.due_rule_code = INTAKE_RULE_BY_KIND[draft.kind]
     petition.due_date = due_date(petition.due_rule_code, received_local.date())
