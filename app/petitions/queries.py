@@ -94,7 +94,9 @@ def _apply_filters(stmt: Select, f: InboxFilters, today: date) -> Select:
         stmt = stmt.where(Petition.received_at < _local_start(f.received_to + timedelta(days=1)))
     open_values = [s.value for s in OPEN_STATES]
     if f.due_within is not None:
-        stmt = stmt.where(Petition.status.in_(open_values), Petition.due_date <= today + timedelta(days=f.due_within))
+        # Falls due in the next N days (the overdue ones have their own filter).
+        stmt = stmt.where(Petition.status.in_(open_values), Petition.due_date >= today,
+                          Petition.due_date <= today + timedelta(days=f.due_within))
     if f.overdue:
         stmt = stmt.where(Petition.status.in_(open_values), Petition.due_date < today)
     if f.handler_id:
