@@ -1,0 +1,111 @@
+"""Staff journeys in Chromium: a handler triages a paper petition and the leader approves acceptance."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from app.cases.models import Case
+from app.extensions import db
+from app.petitions.models import Petition
+from tests.browser.steps import pdf_file
+from tests.browser.test_accessibility import assert_no_violations
+from tests.conftest import STAFF_PASSWORD, make_user
+
+
+def sign_in(page: Page, base: str, user) -> None:
+    page.goto(f"{base}/staff/login")
+    page.fill("#email", user.email)
+    page.fill("#password", STAFF_PASSWORD)
+    with page.expect_navigation():
+        page.click("#submit")
+    expect(page.locator(".staff-user")).to_contain_text(user.full_name)
+
+
+def sign_out(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator(".staff-user button[type=submit]").click()
+
+
+def register_paper_petition(page: Page, base: str) -> str:
+    page.goto(f"{base}/staff/petitions/new")
+    page.check("#channel-0")  # by post
+    page.fill("#received_on", "20/11/2026")
+    page.fill("#letter_date", "18/11/2026")
+    page.check("#kind-0")  # complaint
+    page.fill("#people-0-full_name", "Trần Thị Hoa")
+    page.fill("#people-0-id_number", "020190001234")
+    page.fill("#people-0-phone", "0987654321")
+    page.fill("#people-0-address", "Thôn Nà Pàn, xã Cao Lộc")
+    page.fill("#respondent", "Ủy ban nhân dân xã Cao Lộc")
+    page.fill("#title", "Khiếu nại quyết định thu hồi đất")
+    page.fill("#content", "Gia đình tôi không đồng ý với quyết định thu hồi đất số 12/QĐ-UBND.")
+    page.fill("#request_text", "Đề nghị hủy quyết định")
+    page.set_input_files("#attachments", [pdf_file("don-giay.pdf")])
+    with page.expect_navigation():
+        page.click("#submit")
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert code.startswith("TTLS-")
+    return code
+
+
+def test_a_handler_triages_a_paper_petition_and_the_leader_approves_acceptance(browser, live_server, live_app):
+    handler = make_user("handler", "TTLS", full_name="Nguyễn Thị Chuyên")
+    leader = make_user("leader", "TTLS", full_name="Hoàng Văn Lãnh")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+
+    sign_in(page, live_server, handler)
+    code = register_paper_petition(page, live_server)
+    page.goto(f"{live_server}/staff/petitions/")
+    expect(page.locator("table")).to_contain_text(code)
+    assert_no_violations(page)  # the inbox
+    page.get_by_role("link", name=code).click()
+    expect(page.locator("h1")).to_contain_text(code)
+    assert_no_violations(page)  # the petition page
+
+    # Classify: a complaint within jurisdiction that meets every condition.
+    page.check("#classify-kind-0")
+    for item in ("language", "identity", "complaint_content", "not_sent_to_many", "not_already_guided"):
+        page.check(f"#check_{item}")
+    expect(page.locator("#check_denunciation_content")).to_be_hidden()
+    page.check("#classify-within_jurisdiction-0")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu phân loại").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+
+    # Propose acceptance.
+    page.check("#propose-action-0")
+    page.fill("#propose-note", "Đủ điều kiện thụ lý.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi đề xuất").click()
+    expect(page.locator(".badge.status-proposed")).to_be_visible()
+    expect(page.locator("#approve-button")).to_have_count(0)  # a handler cannot approve
+    sign_out(page)
+
+    # The leader approves with one click.
+    sign_in(page, live_server, leader)
+    page.goto(f"{live_server}/staff/petitions/?tab=waiting")
+    page.get_by_role("link", name=code).click()
+    with page.expect_navigation():
+        page.click("#approve-button")
+    expect(page.locator(".badge.status-accepted")).to_be_visible()
+    expect(page.locator("#h-timeline ~ ol")).to_contain_text("Thụ lý đơn")
+    assert_no_violations(page)
+    context.close()
+
+    petition = db.session.scalars(select(Petition).where(Petition.tracking_code == code)).one()
+    assert petition.status == "accepted" and len(petition.attachments) == 1
+    case = db.session.get(Case, petition.case_id)
+    assert case is not None and case.due_date is not None
+
+
+def test_login_page_has_no_axe_violations(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server}/staff/login")
+    assert_no_violations(page)
+    page.click("#submit")  # empty: errors shown
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert_no_violations(page)
+    context.close()
