@@ -193,3 +193,131 @@ def test_inbox_search_with_and_without_diacritics(login_as):
         assert code in html, q
     html = client.get("/staff/petitions/", query_string={"q": "không có gì", "tab": "all"}).get_data(as_text=True)
     assert code not in html
+
+
+def classified(client, **overrides):
+    register_paper(client, **overrides)
+    petition = db.session.scalars(select(Petition).order_by(Petition.id.desc())).first()
+    resp = act(client, petition.id, "classify", "classify",
+               {"kind": overrides.get("kind", "complaint"), "within_jurisdiction": "yes", **ALL_CHECKS})
+    assert resp.status_code == 302
+    return petition
+
+
+@pytest.mark.parametrize("proposal,extra,state,field,value", [
+    ("guide", {"guide_to": "Tòa án nhân dân tỉnh"}, "guided", "guide_to", "Tòa án nhân dân tỉnh"),
+    ("file", {"file_reason": "time_barred"}, "filed", "file_reason", "time_barred"),
+    ("transfer", {"transfer_name": "Công an tỉnh Lạng Sơn"}, "transferred", "transfer_to_name", "Công an tỉnh Lạng Sơn"),
+])
+def test_other_outcomes(login_as, proposal, extra, state, field, value):
+    client, _ = login_as("leader", "TTLS")
+    petition = classified(client)
+    assert act(client, petition.id, "propose", "propose", {"action": proposal, **extra}).status_code == 302
+    assert act(client, petition.id, "approve", "approve", {}).status_code == 302
+    db.session.expire_all()
+    assert petition.status == state and getattr(petition, field) == value
+    assert petition.due_date is None and petition.decided_by_id is not None
+
+
+def test_urge_only_a_lower_body(login_as):
+    client, _ = login_as("leader", "LS")
+    petition = classified(client)
+    ttls = db.session.scalars(select(Agency).where(Agency.code == "TTLS")).one()
+    ls = db.session.scalars(select(Agency).where(Agency.code == "LS")).one()
+    bad = act(client, petition.id, "propose", "propose", {"action": "urge", "urge_agency": str(ls.id)})
+    assert bad.status_code == 422 and "cấp dưới" in bad.get_data(as_text=True)
+    assert act(client, petition.id, "propose", "propose", {"action": "urge", "urge_agency": str(ttls.id)}).status_code == 302
+    assert act(client, petition.id, "approve", "approve", {}).status_code == 302
+    db.session.expire_all()
+    assert petition.status == "urged" and petition.urged_agency_id == ttls.id
+
+
+@pytest.mark.parametrize("proposal,extra,message", [
+    ("", {}, "Hãy chọn cách xử lý."),
+    ("guide", {}, "Hãy ghi cơ quan mà công dân cần gửi đơn đến."),
+    ("transfer", {}, "Hãy chọn cơ quan nhận đơn chuyển"),
+    ("file", {}, "Hãy chọn lý do lưu đơn."),
+    ("merge", {"merge_target": "TTLS-2026-999999"}, "Hãy chọn đơn trùng hợp lệ"),
+])
+def test_bad_proposals_are_explained_and_nothing_changes(login_as, proposal, extra, message):
+    client, _ = login_as("handler", "TTLS")
+    petition = classified(client)
+    resp = act(client, petition.id, "propose", "propose", {"action": proposal, "note": "ghi chú giữ lại", **extra})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and message in html
+    assert "ghi chú giữ lại" in html  # what was typed is kept
+    db.session.expire_all()
+    assert petition.status == "classified"
+
+
+def test_accept_refused_when_ineligible(login_as):
+    client, _ = login_as("handler", "TTLS")
+    register_paper(client)
+    petition = db.session.scalars(select(Petition)).one()
+    checks = dict(ALL_CHECKS)
+    checks.pop("check_identity")
+    assert act(client, petition.id, "classify", "classify", {"kind": "complaint", "within_jurisdiction": "yes",
+                                                             **checks}).status_code == 302
+    db.session.expire_all()
+    assert petition.is_eligible is False and petition.eligibility["identity"] is False
+    resp = act(client, petition.id, "propose", "propose", {"action": "accept"})
+    assert resp.status_code == 422 and "Chỉ thụ lý đơn đủ điều kiện" in resp.get_data(as_text=True)
+
+
+def test_merge_into_duplicate_keeps_both_counted(login_as):
+    client, _ = login_as("leader", "TTLS")
+    first = classified(client)
+    second = classified(client)
+    assert act(client, second.id, "propose", "propose", {"action": "merge", "merge_target": first.tracking_code}).status_code == 302
+    assert act(client, second.id, "approve", "approve", {}).status_code == 302
+    db.session.expire_all()
+    assert second.status == "merged" and second.merged_into_id == first.id
+    assert db.session.scalar(select(func.count(Petition.id))) == 2
+
+
+def test_leader_returns_proposal_with_reason(login_as):
+    handler_client, _ = login_as("handler", "TTLS")
+    petition = classified(handler_client)
+    act(handler_client, petition.id, "propose", "propose", {"action": "file", "file_reason": "ineligible"})
+    leader_client, _ = login_as("leader", "TTLS")
+    resp = act(leader_client, petition.id, "return", "return", {"note": ""})
+    assert resp.status_code == 422 and "Hãy ghi lý do trả lại đề xuất." in resp.get_data(as_text=True)
+    assert act(leader_client, petition.id, "return", "return", {"note": "Cần xác minh thêm"}).status_code == 302
+    db.session.expire_all()
+    assert petition.status == "classified" and petition.proposed_action is None
+
+
+def test_split_mixed_petition(login_as):
+    client, _ = login_as("handler", "TTLS")
+    register_paper(client)
+    petition = db.session.scalars(select(Petition)).one()
+    version, html = detail_version(client, petition.id)
+    resp = client.post(f"/staff/petitions/{petition.id}/split", data={
+        "csrf_token": hidden_fields(html)["csrf_token"], "split-version": version,
+        "split-parts-0-kind": "complaint", "split-parts-0-title": "Phần khiếu nại",
+        "split-parts-0-content": "Khiếu nại quyết định thu hồi đất.",
+        "split-parts-1-kind": "denunciation", "split-parts-1-title": "Phần tố cáo",
+        "split-parts-1-content": "Tố cáo cán bộ địa chính nhận tiền.",
+    })
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert petition.status == "split"
+    children = db.session.scalars(select(Petition).where(Petition.split_from_id == petition.id)
+                                  .order_by(Petition.id)).all()
+    assert [c.kind for c in children] == ["complaint", "denunciation"]
+    assert children[1].petitioners[0].is_protected and children[1].petitioners[0].full_name is None
+    assert children[0].petitioners[0].full_name == "Trần Thị Hoa"
+    assert all(c.status == "received" for c in children)
+
+
+def test_reclassifying_as_denunciation_protects_the_identity(login_as):
+    client, _ = login_as("handler", "TTLS")
+    register_paper(client)
+    petition = db.session.scalars(select(Petition)).one()
+    assert act(client, petition.id, "classify", "classify", {"kind": "denunciation", "within_jurisdiction": "yes",
+                                                             **ALL_CHECKS}).status_code == 302
+    db.session.expire_all()
+    person = petition.petitioners[0]
+    assert person.is_protected and person.full_name is None and person.protected_identity is not None
+    assert "tran thi hoa" not in (petition.search_folded or "")
+    assert petition.due_rule_code == "denunciation.initial"
