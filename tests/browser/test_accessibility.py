@@ -14,6 +14,13 @@ from tests.browser.steps import file_petition, png_file, submit_form, switch_lan
 AXE = Axe()
 
 
+@pytest.fixture(params=["sqlite"])
+def backend(request):
+    """Markup does not depend on the database: accessibility runs on SQLite only (the journeys
+    in test_citizen_journey.py run on both databases)."""
+    return request.param
+
+
 def report(violations: list[dict]) -> str:
     """One readable paragraph per violation: impact, rule id, help, then each element."""
     lines = [f"{len(violations)} accessibility violation(s):"]
