@@ -1,4 +1,4 @@
-"""Command-line interface: `flask seed reference|demo`, `flask storage sweep`."""
+"""Command-line interface: `flask seed reference|demo`, `flask storage sweep`, `flask calendar due`."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -71,7 +71,9 @@ def storage_sweep(hours: int | None) -> None:
 def init_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from app.auth.cli import users_cli
+    from app.calendar.cli import calendar_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(calendar_cli)

@@ -1,10 +1,10 @@
-"""Sign-in and password forms."""
+"""Sign-in and password forms (the admin's account forms are in app/admin/forms.py)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo
 
 
 class LoginForm(FlaskForm):
@@ -30,15 +30,3 @@ class ChangePasswordForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Đổi mật khẩu"))
 
-
-class UserForm(FlaskForm):
-    """Admin: create or edit a staff account."""
-
-    email = StringField(_l("Thư điện tử"), validators=[
-        DataRequired(message=_l("Hãy nhập thư điện tử.")),
-        Email(message=_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False), Length(max=254)])
-    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(message=_l("Hãy nhập họ và tên.")),
-                                                          Length(max=200)])
-    role = SelectField(_l("Vai trò"), validators=[DataRequired(message=_l("Hãy chọn vai trò."))])
-    agency = SelectField(_l("Cơ quan"), coerce=int, validators=[DataRequired(message=_l("Hãy chọn cơ quan."))])
-    submit = SubmitField(_l("Lưu"))

@@ -30,6 +30,8 @@ class User(UserMixin, TimestampMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column()
     # Bumped to end every session of the user (password reset, disabling).
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    # Name and e-mail folded (app.text.fold) so that the admin search ignores diacritics.
+    search_folded: Mapped[str | None] = mapped_column(String(500))
 
     agency: Mapped[Agency] = relationship()
 

@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.auth.permissions import Role
 from app.db import utcnow
 from app.extensions import db
+from app.text import fold
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -54,8 +55,14 @@ def check_password_policy(password: str) -> None:
 
 
 def generate_password() -> str:
-    """A random password an admin can pass on (shown once)."""
-    return secrets.token_urlsafe(12)
+    """A random password an admin can pass on (shown once); it always meets the policy.
+
+    About one token in thirty is letters only, which check_password_policy refuses: draw again.
+    """
+    while True:
+        password = secrets.token_urlsafe(12)
+        if not (password.isdigit() or password.isalpha()):
+            return password
 
 
 def find_by_email(email: str) -> User | None:
@@ -63,25 +70,44 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalars(select(User).where(func.lower(User.email) == (email or "").strip().lower())).first()
 
 
+def _index(user: User) -> None:
+    """Keep the folded name and e-mail the admin search looks in."""
+    user.search_folded = fold(f"{user.full_name} {user.email}")[:500]
+
+
+def _check_role(role: str) -> None:
+    if role not in {r.value for r in Role}:
+        raise AccountError(str(_l("Vai trò không hợp lệ.")))
+
+
+def _check_agency(agency_id: int | None) -> None:
+    """An existing, active agency (a new member cannot join an agency that has closed)."""
+    agency = db.session.get(Agency, agency_id) if agency_id else None
+    if agency is None:
+        raise AccountError(str(_l("Cơ quan không tồn tại.")))
+    if not agency.active:
+        raise AccountError(str(_l("Cơ quan %(name)s đã ngừng hoạt động; hãy chọn cơ quan khác.", name=agency.name)))
+
+
 def create_user(*, email: str, full_name: str, role: str, agency_id: int, password: str | None,
-                actor_label: str) -> tuple[User, str | None]:
+                actor_label: str, actor_user_id: int | None = None) -> tuple[User, str | None]:
     """Create a staff account; return it and the generated password if none was given."""
     email = (email or "").strip().lower()
     if find_by_email(email):
         raise AccountError(str(_l("Đã có tài khoản với thư điện tử này.")))
-    if role not in {r.value for r in Role}:
-        raise AccountError(str(_l("Vai trò không hợp lệ.")))
-    if db.session.get(Agency, agency_id) is None:
-        raise AccountError(str(_l("Cơ quan không tồn tại.")))
+    _check_role(role)
+    _check_agency(agency_id)
     generated = None
     if not password:
         password = generated = generate_password()
     check_password_policy(password)
     user = User(email=email, full_name=full_name.strip(), role=role, agency_id=agency_id,
                 password_hash=hash_password(password))
+    _index(user)
     db.session.add(user)
     db.session.flush()
-    record_event("user", user.id, "created", actor_label=actor_label, note=f"role={role}")
+    record_event("user", user.id, "created", actor_label=actor_label, actor_user_id=actor_user_id,
+                 note=f"role={role}")
     return user, generated
 
 
@@ -144,14 +170,17 @@ def reset_password(user: User, *, actor: User) -> str:
 
 def update_user(user: User, *, full_name: str, role: str, agency_id: int, actor: User) -> None:
     """Change name, role or agency; a role or agency change ends the user's sessions."""
-    if role not in {r.value for r in Role}:
-        raise AccountError(str(_l("Vai trò không hợp lệ.")))
-    if db.session.get(Agency, agency_id) is None:
-        raise AccountError(str(_l("Cơ quan không tồn tại.")))
+    if user.id == actor.id and role != user.role:
+        # An admin who demoted themselves would lock themselves out of this very screen.
+        raise AccountError(str(_l("Bạn không thể tự thay đổi vai trò của mình; hãy nhờ một quản trị viên khác.")))
+    _check_role(role)
+    if agency_id != user.agency_id:
+        _check_agency(agency_id)
     if (user.role, user.agency_id) != (role, agency_id):
         user.session_version += 1
     note = f"role {user.role}->{role}, agency {user.agency_id}->{agency_id}"
     user.full_name, user.role, user.agency_id = full_name.strip(), role, agency_id
+    _index(user)
     db.session.flush()
     record_event("user", user.id, "updated", actor_user_id=actor.id, actor_label=actor.full_name, note=note)
 

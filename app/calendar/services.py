@@ -13,8 +13,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.audit.services import record_event
 from app.calendar.models import CalendarOverride, DayUnit, DeadlineRule, OverrideKind, RuleVariant
 from app.extensions import db
 
@@ -23,6 +25,12 @@ from app.extensions import db
 def _national_holidays(year: int) -> dict[date, str]:
     """Viet Nam's public holidays of one year, from the `holidays` package (cached)."""
     return dict(holidays.country_holidays("VN", years=year))
+
+
+@lru_cache(maxsize=64)
+def _holiday_names(year: int, language: str) -> dict[date, str]:
+    """The same holidays, named in a language the package knows ("vi", "en_US")."""
+    return dict(holidays.country_holidays("VN", years=year, language=language))
 
 
 class UnknownRule(LookupError):
@@ -45,8 +53,13 @@ class WorkCalendar:
         return cls(off, work)
 
     @staticmethod
-    def public_holidays(year: int) -> dict[date, str]:
-        """Viet Nam's public holidays of a year, Tết and substituted days included."""
+    def public_holidays(year: int, language: str | None = None) -> dict[date, str]:
+        """Viet Nam's public holidays of a year, Tết and substituted days included.
+
+        `language` ("vi", "en_US") names them in that language; the dates are the same.
+        """
+        if language:
+            return _holiday_names(year, language)
         return dict(_national_holidays(year))
 
     def is_holiday(self, day: date) -> bool:
@@ -127,3 +140,69 @@ def due_date(code: str, start: date, *, complex_: bool = False, remote: bool = F
 def days_left(due: date, today: date) -> int:
     """Calendar days from today to the due date (negative when overdue)."""
     return (due - today).days
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """A computed due date and the rule it came from (for showing the legal source)."""
+
+    rule: DeadlineRule
+    due: date
+
+
+def explain_due_date(code: str, start: date, *, complex_: bool = False, remote: bool = False) -> DueDate:
+    """due_date() together with the rule that applied (UnknownRule if none is in force)."""
+    rule = find_rule(code, start, complex_=complex_, remote=remote)
+    return DueDate(rule, due_date(code, start, variant=rule.variant))
+
+
+# --- installation overrides -------------------------------------------------------------------
+
+class CalendarError(ValueError):
+    """A calendar change the rules refuse; the message is for the user, `field` names the form field."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.field = field
+
+
+def find_override(day: date) -> CalendarOverride | None:
+    """The installation's override of a date, if any."""
+    return db.session.scalars(select(CalendarOverride).where(CalendarOverride.day == day)).first()
+
+
+def add_override(day: date, kind: str, reason: str, *, actor) -> CalendarOverride:
+    """Add an extra day off or a make-up working day (one override per date)."""
+    from app.formatting import format_date
+
+    reason = (reason or "").strip()
+    if kind not in {k.value for k in OverrideKind}:
+        raise CalendarError(_l("Hãy chọn ngày nghỉ thêm hoặc ngày làm bù."), "kind")
+    if not reason:
+        raise CalendarError(_l("Hãy ghi lý do (ví dụ số quyết định, thông báo)."), "reason")
+    existing = find_override(day)
+    if existing is not None:
+        raise CalendarError(_l("Ngày %(day)s đã có điều chỉnh (%(reason)s). Mỗi ngày chỉ có một điều chỉnh; "
+                               "hãy xóa điều chỉnh cũ trước nếu muốn thay.", day=format_date(day),
+                               reason=existing.reason), "day")
+    national = WorkCalendar()
+    if kind == OverrideKind.DAY_OFF.value and not national.is_working_day(day):
+        raise CalendarError(_l("Ngày %(day)s vốn đã là ngày nghỉ (cuối tuần hoặc ngày lễ).", day=format_date(day)),
+                            "day")
+    if kind == OverrideKind.WORKING_DAY.value and national.is_working_day(day):
+        raise CalendarError(_l("Ngày %(day)s vốn đã là ngày làm việc; ngày làm bù thường là một ngày thứ Bảy.",
+                               day=format_date(day)), "day")
+    row = CalendarOverride(day=day, kind=kind, reason=reason)
+    db.session.add(row)
+    db.session.flush()
+    record_event("calendar_override", row.id, "created", actor_user_id=actor.id, actor_label=actor.full_name,
+                 note=f"{day.isoformat()} {kind}: {reason}")
+    return row
+
+
+def delete_override(row: CalendarOverride, *, actor) -> None:
+    """Remove an override; due dates computed from now on follow the national calendar that day."""
+    record_event("calendar_override", row.id, "deleted", actor_user_id=actor.id, actor_label=actor.full_name,
+                 note=f"{row.day.isoformat()} {row.kind}: {row.reason}")
+    db.session.delete(row)
+    db.session.flush()

@@ -103,3 +103,35 @@
     });
   });
 })();
+
+/* Forms with a province and a commune select (staff agency form): reload the communes of the
+   chosen province without a page reload. Without JS the "refresh" button does the same. */
+(function () {
+  "use strict";
+  function bind() {
+    var forms = document.querySelectorAll("form.js-communes");
+    Array.prototype.forEach.call(forms, function (form) {
+      var province = form.querySelector("select[name=province]");
+      var commune = form.querySelector("select[name=commune]");
+      if (!province || !commune || !form.dataset.communesUrl) { return; }
+      province.addEventListener("change", function () {
+        commune.innerHTML = "";
+        var first = document.createElement("option");
+        first.value = ""; first.textContent = form.dataset.msgChooseCommune || "";
+        commune.appendChild(first);
+        if (!province.value) { return; }
+        fetch(form.dataset.communesUrl + "?province=" + encodeURIComponent(province.value),
+              { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (items) {
+            items.forEach(function (it) {
+              var opt = document.createElement("option");
+              opt.value = String(it.id); opt.textContent = it.name;
+              commune.appendChild(opt);
+            });
+          });
+      });
+    });
+  }
+  if (document.readyState !== "loading") { bind(); } else { document.addEventListener("DOMContentLoaded", bind); }
+})();
