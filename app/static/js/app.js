@@ -31,29 +31,6 @@
     var form = document.getElementById("petition-form");
     if (!form) { return; }
 
-    // Province -> commune list without a page reload.
-    var province = document.getElementById("province");
-    var commune = document.getElementById("commune");
-    if (province && commune) {
-      province.addEventListener("change", function () {
-        var url = form.dataset.communesUrl + "?province=" + encodeURIComponent(province.value);
-        commune.innerHTML = "";
-        var first = document.createElement("option");
-        first.value = ""; first.textContent = form.dataset.msgChooseCommune;
-        commune.appendChild(first);
-        if (!province.value) { return; }
-        fetch(url, { headers: { "Accept": "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : []; })
-          .then(function (items) {
-            items.forEach(function (it) {
-              var opt = document.createElement("option");
-              opt.value = String(it.id); opt.textContent = it.name;
-              commune.appendChild(opt);
-            });
-          });
-      });
-    }
-
     // Show the group and prior-handling details only when they apply.
     function toggle(control, panel, isOn) {
       if (!control || !panel) { return; }
@@ -104,8 +81,8 @@
   });
 })();
 
-/* Forms with a province and a commune select (staff agency form): reload the communes of the
-   chosen province without a page reload. Without JS the "refresh" button does the same. */
+/* Forms with a province and a commune select (the petition form, the agency form): reload the
+   communes of the chosen province without a page reload. Without JS a "refresh" button does it. */
 (function () {
   "use strict";
   function bind() {
