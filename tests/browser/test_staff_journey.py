@@ -109,3 +109,17 @@ def test_login_page_has_no_axe_violations(browser, live_server):
     expect(page.locator("#error-summary")).to_be_visible()
     assert_no_violations(page)
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/staff/admin/users", "/staff/admin/users/new", "/staff/admin/agencies",
+                                  "/staff/admin/agencies/new", "/staff/admin/categories", "/staff/calendar/",
+                                  "/staff/calendar/?rule=denunciation.initial&start=03%2F02%2F2027",
+                                  "/staff/password"])
+def test_admin_and_calendar_pages_have_no_axe_violations(browser, live_server, live_app, path):
+    admin = make_user("admin", "LS")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, admin)
+    page.goto(f"{live_server}{path}")
+    assert_no_violations(page)
+    context.close()
