@@ -120,7 +120,7 @@ def _pg_reachable() -> bool:
 def pg_database(tmp_path_factory):
     """A PostgreSQL database for this run, migrated and seeded once."""
     require(bool(PG_URL), "TEST_DATABASE_URL is not set (PostgreSQL tests)")
-    require(_pg_reachable(), f"PostgreSQL at TEST_DATABASE_URL is not reachable")
+    require(_pg_reachable(), "PostgreSQL at TEST_DATABASE_URL is not reachable")
     url = create_pg_database("dt_test")
     build_database(url, str(tmp_path_factory.mktemp("pg-uploads")))
     yield url

@@ -100,7 +100,7 @@ def new_petition():
 
     written: list[str] = []
     try:
-        result = services.submit_online_petition(build_draft(form), form_token=token,
+        services.submit_online_petition(build_draft(form), form_token=token,
                                                  new_files=checked, written_keys=written)
         db.session.commit()
     except IntegrityError:

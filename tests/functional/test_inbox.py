@@ -4,11 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
 
 from app.extensions import db
 from app.petitions import services
-from app.petitions.models import Petition
 from tests.services.test_intake import draft
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.petitions.models import Attachment, Petition, Petitioner, ProtectedIdentity, StagedUpload
+from app.petitions.models import Petition, ProtectedIdentity, StagedUpload
 from tests.conftest import hidden_fields, valid_petition_data
 from tests.files import docx_bytes, jpeg_with_gps, pdf_bytes, png_bytes
 

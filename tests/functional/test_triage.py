@@ -11,7 +11,7 @@ from app.audit.models import IdentityAccess
 from app.cases.models import Case
 from app.extensions import db
 from app.petitions.models import Petition
-from tests.conftest import csrf_of, hidden_fields, make_user, valid_petition_data
+from tests.conftest import csrf_of, hidden_fields, valid_petition_data
 from tests.files import pdf_bytes
 from tests.functional.test_petition_form import open_form, post_form
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
