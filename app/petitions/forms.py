@@ -71,7 +71,7 @@ class InboxFilterForm(FlaskForm):
     tab = HiddenField(default="open")
     q = StringField(_l("Tìm kiếm"), validators=[Optional(), Length(max=100)])
     kind = SelectField(_l("Loại đơn"), choices=[("", _l("Tất cả"))] + KIND_CHOICES, validators=[Optional()])
-    category = SelectField(_l("Nội dung"), validators=[Optional()])
+    category = SelectField(_l("Phân loại nội dung"), validators=[Optional()])
     channel = SelectField(_l("Nguồn đơn"), validators=[Optional()])
     status = SelectField(_l("Trạng thái"), validators=[Optional()])
     received_from = VNDateField(_l("Nhận từ ngày"), validators=[Optional()])
@@ -165,7 +165,7 @@ class ClassifyForm(VersionedForm):
     """Kind, category, signers, eligibility checklist, jurisdiction."""
 
     kind = RadioField(_l("Loại đơn"), choices=KIND_CHOICES, validators=[InputRequired(message=_l("Hãy chọn loại đơn."))])
-    category = SelectField(_l("Nội dung"), validators=[Optional()])
+    category = SelectField(_l("Phân loại nội dung"), validators=[Optional()])
     multi_signer = BooleanField(_l("Đơn có từ 5 người ký trở lên"))
     within_jurisdiction = RadioField(_l("Thẩm quyền"), choices=[
         ("yes", _l("Thuộc thẩm quyền giải quyết của cơ quan")), ("no", _l("Không thuộc thẩm quyền"))],

@@ -38,20 +38,20 @@ CHANNEL_LABELS = {
 
 EVENT_LABELS = {
     "received": _l("Tiếp nhận đơn"),
-    "received_transfer": _l("Nhận đơn do cơ quan khác chuyển đến"),
-    "classify": _l("Phân loại đơn"),
-    "propose": _l("Đề xuất xử lý"),
-    "withdraw_proposal": _l("Rút đề xuất"),
-    "return": _l("Trả lại đề xuất"),
-    "approved_accept": _l("Thụ lý đơn"),
-    "approved_guide": _l("Hướng dẫn công dân"),
-    "approved_transfer": _l("Chuyển đơn"),
-    "approved_urge": _l("Đôn đốc cơ quan cấp dưới"),
-    "approved_file": _l("Lưu đơn"),
-    "approved_merge": _l("Gộp đơn trùng"),
-    "split": _l("Tách đơn"),
+    "received_transfer": _l("Đã nhận đơn do cơ quan khác chuyển đến"),
+    "classify": _l("Đã phân loại đơn"),
+    "propose": _l("Đã đề xuất xử lý"),
+    "withdraw_proposal": _l("Đã rút đề xuất"),
+    "return": _l("Đã trả lại đề xuất"),
+    "approved_accept": _l("Đã thụ lý đơn"),
+    "approved_guide": _l("Đã hướng dẫn công dân"),
+    "approved_transfer": _l("Đã chuyển đơn"),
+    "approved_urge": _l("Đã đôn đốc cơ quan cấp dưới"),
+    "approved_file": _l("Đã lưu đơn"),
+    "approved_merge": _l("Đã gộp đơn trùng"),
+    "split": _l("Đã tách đơn"),
     "note": _l("Ghi chú"),
-    "identity_revealed": _l("Xem danh tính người tố cáo"),
+    "identity_revealed": _l("Đã xem danh tính người tố cáo"),
 }
 
 PROPOSAL_LABELS = {

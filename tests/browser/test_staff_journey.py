@@ -90,7 +90,7 @@ def test_a_handler_triages_a_paper_petition_and_the_leader_approves_acceptance(b
     with page.expect_navigation():
         page.click("#approve-button")
     expect(page.locator(".badge.status-accepted")).to_be_visible()
-    expect(page.locator("#h-timeline ~ ol")).to_contain_text("Thụ lý đơn")
+    expect(page.locator("#h-timeline ~ ol")).to_contain_text("Đã thụ lý đơn")
     assert_no_violations(page)
     context.close()
 

@@ -105,7 +105,7 @@ def test_transfer_lands_in_other_agency_inbox_with_history(login_as):
     inbox = commune_client.get("/staff/petitions/").get_data(as_text=True)
     assert copy.tracking_code in inbox
     page = commune_client.get(f"/staff/petitions/{copy.id}").get_data(as_text=True)
-    assert "Phân loại đơn" in page and "Chuyển đơn" in page  # the source's history travels along
+    assert "Đã phân loại đơn" in page and "Đã chuyển đơn" in page  # the source's history travels along
     # The original agency's petition is not visible to the commune.
     assert commune_client.get(f"/staff/petitions/{petition.id}").status_code == 404
 
