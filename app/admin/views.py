@@ -202,6 +202,24 @@ def agencies():
                            user_counts=queries.user_counts_by_agency())
 
 
+def _save(form, template, name, obj, *, create, update, data, reload, done, message):
+    """Validate, create or update through the service, commit once, redirect; errors re-show the form."""
+    if not form.validate_on_submit():
+        return _render(template, form, 422 if request.method == "POST" else 200, **{name: obj})
+    try:
+        if obj is None:
+            obj = create(data(form), actor=current_user)
+        else:
+            update(obj, data(form), actor=current_user)
+    except services.AdminError as exc:
+        db.session.rollback()
+        page.show_error(form, exc)
+        return _render(template, form, 422, **{name: reload(obj.id) if obj is not None else None})
+    db.session.commit()
+    flash(message(obj), "success")
+    return redirect(url_for(done))
+
+
 def _agency_form(agency):
     """Create or edit: the province refresh re-shows the form; otherwise validate and save."""
     form = AgencyForm()
@@ -213,20 +231,9 @@ def _agency_form(agency):
     if request.method == "POST" and form.refresh_communes.data:
         page.clear_errors(form)
         return _render(template, form, agency=agency)
-    if not form.validate_on_submit():
-        return _render(template, form, 422 if request.method == "POST" else 200, agency=agency)
-    try:
-        if agency is None:
-            agency = services.create_agency(page.agency_data(form), actor=current_user)
-        else:
-            services.update_agency(agency, page.agency_data(form), actor=current_user)
-    except services.AdminError as exc:
-        db.session.rollback()
-        page.show_error(form, exc)
-        return _render(template, form, 422, agency=queries.find_agency(agency.id) if agency else None)
-    db.session.commit()
-    flash(_("Đã lưu cơ quan %(name)s.", name=agency.name), "success")
-    return redirect(url_for("admin.agencies"))
+    return _save(form, template, "agency", agency, create=services.create_agency, update=services.update_agency,
+                 data=page.agency_data, reload=queries.find_agency, done="admin.agencies",
+                 message=lambda a: _("Đã lưu cơ quan %(name)s.", name=a.name))
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
@@ -258,20 +265,9 @@ def _category_form(category):
         form.parent.data = str(category.parent_id) if category.parent_id else ""
     page.fill_category_choices(form, category)
     template = "admin/category_form.html"
-    if not form.validate_on_submit():
-        return _render(template, form, 422 if request.method == "POST" else 200, category=category)
-    try:
-        if category is None:
-            category = services.create_category(page.category_data(form), actor=current_user)
-        else:
-            services.update_category(category, page.category_data(form), actor=current_user)
-    except services.AdminError as exc:
-        db.session.rollback()
-        page.show_error(form, exc)
-        return _render(template, form, 422, category=queries.find_category(category.id) if category else None)
-    db.session.commit()
-    flash(_("Đã lưu nội dung “%(name)s”.", name=category.name), "success")
-    return redirect(url_for("admin.categories"))
+    return _save(form, template, "category", category, create=services.create_category,
+                 update=services.update_category, data=page.category_data, reload=queries.find_category,
+                 done="admin.categories", message=lambda c: _("Đã lưu nội dung “%(name)s”.", name=c.name))
 
 
 @bp.route("/categories/new", methods=["GET", "POST"])

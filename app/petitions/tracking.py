@@ -56,7 +56,7 @@ def sha256_hex(value: str) -> str:
 
 
 def derive_access_key(form_token: str) -> str:
-    """The access key belonging to a form token, as `XXXX-XXXX-XXXX`."""
+    """The access key belonging to a form token, as twelve characters in three groups (`7KQ2-M9XD-4TPA`)."""
     mac = hmac.new(current_app.config["SECRET_KEY"].encode(), b"access-key:" + form_token.encode(),
                    hashlib.sha256).digest()
     number = int.from_bytes(mac[:8], "big")
