@@ -1,6 +1,7 @@
 """Command-line interface: `flask seed reference|demo`, `flask storage sweep`, `flask calendar due`."""
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import click
@@ -42,8 +43,8 @@ def seed_demo() -> None:
     db.session.commit()
     click.echo(f"Demo agencies: {added} added; demo accounts: {users} added")
     click.echo("")
-    click.echo("Demo logins at http://127.0.0.1:5000/staff/login (password for all: "
-               f"{demo_password()}):")
+    port = os.environ.get("PORT", "5000")
+    click.echo(f"Demo logins at http://127.0.0.1:{port}/staff/login (password for all: {demo_password()}):")
     for email, _name, role, agency in DEMO_USERS:
         click.echo(f"  {email:32} {role:13} {agency}")
 
