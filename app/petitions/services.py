@@ -6,6 +6,7 @@ row is taken (so its lock is held briefly) and removed again if the transaction 
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
@@ -176,6 +177,17 @@ def stage_files(form_token: str, checked: list[tuple[str, CheckedFile]]) -> list
         rows.append(row)
     db.session.flush()
     return rows
+
+
+@contextmanager
+def files_removed_on_failure(written_keys: list[str]):
+    """Remove the files a submission wrote if it does not get as far as its commit."""
+    try:
+        yield
+    except BaseException:
+        for key in written_keys:
+            files.delete(key)
+        raise
 
 
 # --- submission -------------------------------------------------------------------------------

@@ -92,19 +92,23 @@ def register():
         return render_paper_form(form, services.staged_uploads(token), file_errors, status=422)
     written: list[str] = []
     try:
-        result = services.register_paper_petition(build_paper_draft(form), user=current_user, form_token=token,
-                                                  new_files=checked, written_keys=written)
-        db.session.commit()
-    except (services.IntakeError, IntegrityError) as exc:
+        with services.files_removed_on_failure(written):
+            result = services.register_paper_petition(build_paper_draft(form), user=current_user,
+                                                      form_token=token, new_files=checked, written_keys=written)
+            db.session.commit()
+        petition = result.petition
+    except IntegrityError:
+        # The same form sent twice at the same moment: show the one that was registered.
         db.session.rollback()
-        for key in written:
-            files.delete(key)
-        if isinstance(exc, IntegrityError):
-            return redirect(url_for("petitions.inbox"))
+        petition = services.find_by_form_token(token)
+        if petition is None:
+            raise
+    except services.IntakeError as exc:
+        db.session.rollback()
         return render_paper_form(form, services.staged_uploads(token), [str(exc)], status=422)
     session["staff_receipt_token"] = token
-    flash(_("Đã vào sổ đơn %(code)s.", code=result.petition.tracking_code), "success")
-    return redirect(url_for("petitions.paper_receipt", petition_id=result.petition.id))
+    flash(_("Đã vào sổ đơn %(code)s.", code=petition.tracking_code), "success")
+    return redirect(url_for("petitions.paper_receipt", petition_id=petition.id))
 
 
 @bp.get("/<int:petition_id>/receipt")

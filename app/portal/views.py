@@ -31,7 +31,6 @@ from app.portal.intake import (
     fill_choices,
     render_petition_form,
 )
-from app.storage import files
 
 bp = Blueprint("portal", __name__)
 
@@ -100,30 +99,20 @@ def new_petition():
 
     written: list[str] = []
     try:
-        services.submit_online_petition(build_draft(form), form_token=token,
-                                                 new_files=checked, written_keys=written)
-        db.session.commit()
+        with services.files_removed_on_failure(written):
+            services.submit_online_petition(build_draft(form), form_token=token,
+                                            new_files=checked, written_keys=written)
+            db.session.commit()
     except IntegrityError:
         # The same form submitted twice at the same moment: the other request won.
         db.session.rollback()
-        _remove(written)
         if services.find_by_form_token(token) is None:
             raise
     except services.IntakeError as exc:
         db.session.rollback()
-        _remove(written)
         return render_petition_form(form, services.staged_uploads(token), [str(exc)], status=422)
-    except Exception:
-        db.session.rollback()
-        _remove(written)
-        raise
     session["receipt_token"] = token
     return redirect(url_for("portal.receipt"))
-
-
-def _remove(keys: list[str]) -> None:
-    for key in keys:
-        files.delete(key)
 
 
 @bp.get("/petitions/receipt")

@@ -321,3 +321,14 @@ def test_reclassifying_as_denunciation_protects_the_identity(login_as):
     assert person.is_protected and person.full_name is None and person.protected_identity is not None
     assert "tran thi hoa" not in (petition.search_folded or "")
     assert petition.due_rule_code == "denunciation.initial"
+
+
+def test_paper_form_sent_twice_registers_one_petition(login_as):
+    client, _ = login_as("receptionist", "TTLS")
+    html = client.get("/staff/petitions/new").get_data(as_text=True)
+    tokens = hidden_fields(html)
+    first = register_paper(client, form_token=tokens["form_token"])
+    second = register_paper(client, form_token=tokens["form_token"])
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count(Petition.id))) == 1
