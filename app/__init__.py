@@ -66,12 +66,18 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register the public portal (and, later, the staff workspace and API)."""
+    """Register the public portal, the staff workspace (petitions, reception desk, admin) and documents."""
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
+    from app.documents.views import bp as documents_bp
     from app.petitions.views import bp as petitions_bp
     from app.portal.views import bp as portal_bp
+    from app.reception.online_views import bp as online_bp
+    from app.reception.public_views import bp as online_public_bp
+    from app.reception.register_views import bp as register_bp
+    from app.reception.session_views import bp as sessions_bp
+    from app.reception.views import bp as reception_bp
     from app.staff.views import bp as staff_bp
 
     app.register_blueprint(portal_bp)
@@ -80,6 +86,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(petitions_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reception_bp)
+    app.register_blueprint(register_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(online_bp)
+    app.register_blueprint(online_public_bp)
+    app.register_blueprint(documents_bp)
 
 
 def register_security(app: Flask) -> None:

@@ -16,18 +16,21 @@ storage_cli = AppGroup("storage", help="Maintain stored files.")
 
 @seed_cli.command("reference")
 def seed_reference() -> None:
-    """Administrative units, content categories and deadline rules."""
+    """Administrative units, content categories, deadline rules and reception duty rules."""
     from app.agencies.seed import load_admin_units
     from app.calendar.seed import load_rules
     from app.petitions.seed import load_categories
+    from app.reception.seed import load_duty_rules
 
     added, updated = load_admin_units()
     categories = load_categories()
     rules = load_rules()
+    duty_rules = load_duty_rules()
     db.session.commit()
     click.echo(f"Administrative units: {added} added, {updated} updated")
     click.echo(f"Content categories: {categories} added")
     click.echo(f"Deadline rules: {rules} added")
+    click.echo(f"Reception duty rules: {duty_rules} added")
 
 
 @seed_cli.command("demo")

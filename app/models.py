@@ -11,5 +11,16 @@ from app.petitions.models import (  # noqa: F401
     Petitioner,
     ProtectedIdentity,
     StagedUpload,
-    TrackingCounter,
+)
+from app.counters import Counter  # noqa: F401
+from app.documents.models import IssuedDocument  # noqa: F401
+from app.reception.models import (  # noqa: F401
+    OnlineRequest,
+    OnlineSlot,
+    Person,
+    ReceptionDutyRule,
+    ReceptionSession,
+    SessionTask,
+    Visit,
+    VisitVisitor,
 )

@@ -29,13 +29,18 @@ class Event(Base):
 
 
 class IdentityAccess(Base):
-    """Every reveal of a protected identity: who, when, which petitioner (Luật Tố cáo Đ.56)."""
+    """Every reveal of a protected identity: who, when, whose (Luật Tố cáo Đ.56).
+
+    The identity is a petitioner's, or a visitor's at a reception about a denunciation.
+    """
 
     __tablename__ = "identity_access_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
-    petitioner_id: Mapped[int] = mapped_column(ForeignKey("petitioners.id"))
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
+    petitioner_id: Mapped[int | None] = mapped_column(ForeignKey("petitioners.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    visit_visitor_id: Mapped[int | None] = mapped_column(ForeignKey("visit_visitors.id"))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     accessed_at: Mapped[datetime] = mapped_column(default=utcnow)

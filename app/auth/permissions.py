@@ -29,6 +29,10 @@ class Permission(str, enum.Enum):
     IDENTITY_REVEAL = "agency:identity:reveal"
     SUBTREE_READ = "subtree:petition:read"
     SUBTREE_URGE = "subtree:petition:urge"
+    VISIT_READ = "agency:visit:read"
+    VISIT_LOG = "agency:visit:log"
+    SESSION_MANAGE = "agency:session:manage"
+    ONLINE_MANAGE = "agency:online:manage"
     CALENDAR_READ = "site:calendar:read"
     CALENDAR_MANAGE = "site:calendar:manage"
     USER_MANAGE = "site:user:manage"
@@ -36,18 +40,21 @@ class Permission(str, enum.Enum):
     CATEGORY_MANAGE = "site:category:manage"
 
 
+_DESK = {Permission.VISIT_READ, Permission.VISIT_LOG, Permission.ONLINE_MANAGE}
 _HANDLER = {
     Permission.PETITION_READ, Permission.PETITION_REGISTER, Permission.PETITION_TRIAGE,
     Permission.PETITION_ATTACHMENT_READ, Permission.CALENDAR_READ,
-}
+} | _DESK
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.RECEPTIONIST: frozenset({Permission.PETITION_READ, Permission.PETITION_REGISTER,
-                                  Permission.PETITION_ATTACHMENT_READ, Permission.CALENDAR_READ}),
+                                  Permission.PETITION_ATTACHMENT_READ, Permission.CALENDAR_READ,
+                                  Permission.SESSION_MANAGE} | _DESK),
     Role.HANDLER: frozenset(_HANDLER),
-    Role.LEADER: frozenset(_HANDLER | {Permission.PETITION_APPROVE, Permission.IDENTITY_REVEAL}),
+    Role.LEADER: frozenset(_HANDLER | {Permission.PETITION_APPROVE, Permission.IDENTITY_REVEAL,
+                                       Permission.SESSION_MANAGE}),
     Role.SUPERVISOR: frozenset({Permission.PETITION_READ, Permission.SUBTREE_READ, Permission.SUBTREE_URGE,
-                                Permission.CALENDAR_READ}),
+                                Permission.CALENDAR_READ, Permission.VISIT_READ}),
     Role.ADMIN: frozenset({Permission.USER_MANAGE, Permission.AGENCY_MANAGE, Permission.CATEGORY_MANAGE,
                            Permission.CALENDAR_MANAGE, Permission.CALENDAR_READ}),
 }

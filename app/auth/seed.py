@@ -18,12 +18,14 @@ from app.extensions import db
 DEMO_USERS = [
     ("quantri@demo.vn", "Quản trị hệ thống", "admin", "LS"),
     ("giamsat@demo.vn", "Đỗ Minh Giám", "supervisor", "LS"),
+    ("chutich@demo.vn", "Hồ Tiến Chủ", "leader", "LS"),
     ("lanhdao.thanhtra@demo.vn", "Hoàng Văn Lãnh", "leader", "TTLS"),
     ("chuyenvien.thanhtra@demo.vn", "Nguyễn Thị Chuyên", "handler", "TTLS"),
     ("lanhdao.btcd@demo.vn", "Vi Văn Đạo", "leader", "BTCD"),
     ("chuyenvien.btcd@demo.vn", "Lương Thị Viên", "handler", "BTCD"),
     ("tiepdan@demo.vn", "Nông Văn Tiếp", "receptionist", "BTCD"),
     ("chuyenvien.xa@demo.vn", "Hà Thị Xã", "handler", "XCL"),
+    ("chutich.xa@demo.vn", "Lộc Văn Xuân", "leader", "XCL"),
 ]
 
 

@@ -20,6 +20,7 @@ TC_2018 = date(2019, 1, 1)  # Luật Tố cáo 2018 in force
 TCD_2013 = date(2014, 7, 1)  # Luật Tiếp công dân 2013 in force
 TT_02_2016 = date(2016, 12, 1)  # ⚠ effective date of TT 02/2016/TT-TTCP as understood
 TT_05_2021 = date(2021, 11, 15)
+LAW_136_2025 = date(2026, 7, 1)  # Luật 136/2025/QH15 in force (online reception)
 
 # code, variant, name, days, unit, counts from, effective from, legal source, unverified
 RULES = [
@@ -27,6 +28,8 @@ RULES = [
      "Thông tư 05/2021/TT-TTCP (thời hạn xử lý đơn; văn bản chưa đối chiếu)", True),
     ("reception.reply", S, "Thông báo cho công dân sau khi tiếp nhận", 10, W, "receipt", TCD_2013,
      "Luật Tiếp công dân 2013, Điều 28 khoản 1", False),
+    ("reception.online.notice", S, "Công bố lịch tiếp công dân trực tuyến trước ngày tiếp", 5, W, "announcement",
+     LAW_136_2025, "Luật 136/2025/QH15 (Điều 3a); văn bản hướng dẫn chưa đối chiếu (DOMAIN.md §8)", True),
     ("complaint.accept", S, "Thụ lý khiếu nại", 10, W, "receipt", TT_02_2016,
      "Thông tư 07/2013/TT-TTCP Điều 5, sửa đổi bởi Thông tư 02/2016/TT-TTCP (10 ngày làm việc)", False),
     ("complaint.limitation", S, "Thời hiệu khiếu nại", 90, C, "decision_known", KN_2011,

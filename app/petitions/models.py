@@ -15,7 +15,6 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     LargeBinary,
-    PrimaryKeyConstraint,
     String,
     Text,
     text,
@@ -248,6 +247,8 @@ class Petitioner(Base):
     address: Mapped[str | None] = mapped_column(String(300))
     province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
+    # The person known to the reception desk (app.reception), when the petition came through it.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
 
     petition: Mapped[Petition] = relationship(back_populates="petitioners")
     province: Mapped[AdminUnit | None] = relationship(foreign_keys=[province_id])
@@ -305,17 +306,3 @@ class StagedUpload(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-
-class TrackingCounter(Base):
-    """The last tracking number given per agency and year: gap-free, one row per agency-year.
-
-    One row per agency and year, so submissions to different agencies never wait on each other.
-    """
-
-    __tablename__ = "tracking_counters"
-    __table_args__ = (PrimaryKeyConstraint("agency_id", "year"),)
-
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    year: Mapped[int] = mapped_column()
-    last_value: Mapped[int] = mapped_column(default=0)

@@ -61,6 +61,8 @@ class PersonData:
     address: str | None = None
     province_id: int | None = None
     commune_id: int | None = None
+    # The person known to the reception desk (app.reception.models.Person), if any.
+    person_id: int | None = None
 
 
 @dataclass
@@ -260,6 +262,17 @@ def register_paper_petition(draft: PaperDraft, *, user, form_token: str,
             "forwarded_by_kind": draft.forwarded_by_kind if forwarded else None,
             "forwarded_by_name": draft.forwarded_by_name.strip() if forwarded else None,
         },
+    )
+    return SubmitResult(petition, derive_access_key(form_token), created=True)
+
+
+def register_walk_in_petition(draft: PetitionDraft, *, user, people: list[PersonData], received_at: datetime,
+                              form_token: str, new_files, written_keys: list[str]) -> SubmitResult:
+    """A letter handed over at the reception desk (channel walk-in): into the agency's triage inbox."""
+    petition = _create_petition(
+        user.agency, draft, channel=Channel.WALK_IN.value, received_at=received_at, form_token=form_token,
+        people=people, new_files=new_files, written_keys=written_keys,
+        actor_label=user.full_name, actor_user_id=user.id, extra={"registered_by_id": user.id},
     )
     return SubmitResult(petition, derive_access_key(form_token), created=True)
 

@@ -15,12 +15,8 @@ import hmac
 import re
 
 from flask import current_app
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.extensions import db
-from app.petitions.models import TrackingCounter
+from app.counters import next_value
 
 # Crockford's base32: no I, L, O, U, so a key read aloud or copied by hand stays unambiguous.
 KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -30,19 +26,8 @@ CODE_RE = re.compile(r"^[A-Z0-9]{1,12}-\d{4}-\d{6,}$")
 
 
 def next_tracking_number(agency_id: int, year: int) -> int:
-    """Increment and return the agency-year counter inside the current transaction."""
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(TrackingCounter)
-        .values(agency_id=agency_id, year=year, last_value=0)
-        .on_conflict_do_nothing(index_elements=["agency_id", "year"])
-    )
-    return db.session.execute(
-        update(TrackingCounter)
-        .where(TrackingCounter.agency_id == agency_id, TrackingCounter.year == year)
-        .values(last_value=TrackingCounter.last_value + 1)
-        .returning(TrackingCounter.last_value)
-    ).scalar_one()
+    """The next petition number of the agency-year (app.counters, series "petition")."""
+    return next_value("petition", agency_id, year)
 
 
 def format_tracking_code(agency_code: str, year: int, number: int) -> str:

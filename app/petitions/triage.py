@@ -327,7 +327,7 @@ def _copy_to_agency(petition: Petition, agency: Agency, user, now: datetime) -> 
         clone = Petitioner(position=person.position, role=person.role, is_protected=person.is_protected,
                            full_name=person.full_name, id_number=person.id_number, phone=person.phone,
                            email=person.email, address=person.address, province_id=person.province_id,
-                           commune_id=person.commune_id)
+                           commune_id=person.commune_id, person_id=person.person_id)
         if person.protected_identity is not None:
             clone.protected_identity = ProtectedIdentity(ciphertext=person.protected_identity.ciphertext)
         copy.petitioners.append(clone)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from app.audit.models import Event
 from app.extensions import db
 from app.petitions import services
-from app.petitions.models import Petition, TrackingCounter
+from app.counters import Counter
+from app.petitions.models import Petition
 from app.petitions.services import PersonData, PetitionDraft
 
 
@@ -92,7 +93,7 @@ def test_fifty_citizens_at_the_same_moment_get_gap_free_codes(live_app, backend)
     numbers = sorted(int(c[-6:]) for c in codes)
     assert numbers == list(range(1, n + 1))
     assert len(set(codes)) == n
-    counter = db.session.scalars(select(TrackingCounter)).one()
+    counter = db.session.scalars(select(Counter).where(Counter.series == "petition")).one()
     assert counter.last_value == n
 
 

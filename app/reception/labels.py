@@ -1,0 +1,86 @@
+"""Plain-language labels of the reception desk (translatable)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+OUTCOME_LABELS = {
+    "petition_received": _l("Tiếp nhận đơn"),
+    "guided": _l("Hướng dẫn đến cơ quan có thẩm quyền"),
+    "settled": _l("Giải thích, trả lời ngay"),
+    "transferred": _l("Chuyển đơn, chuyển nội dung"),
+    "refused": _l("Từ chối tiếp"),
+}
+
+REFUSAL_GROUND_LABELS = {
+    "incapacitated": _l("Người say do dùng chất kích thích, mắc bệnh tâm thần hoặc bệnh khác làm mất khả năng "
+                        "nhận thức, điều khiển hành vi (Điều 9 khoản 1)"),
+    "disruptive": _l("Có hành vi đe dọa, xúc phạm cơ quan, người tiếp công dân hoặc vi phạm nội quy nơi tiếp "
+                     "(Điều 9 khoản 2)"),
+    "persistent": _l("Khiếu nại, tố cáo vụ việc đã giải quyết đúng chính sách, pháp luật, đã được kiểm tra, rà soát, "
+                     "thông báo bằng văn bản nhưng vẫn cố tình kéo dài (Điều 9 khoản 3)"),
+    "other_law": _l("Trường hợp khác theo quy định của pháp luật (Điều 9 khoản 4)"),
+}
+
+# Short forms for lists and the register.
+REFUSAL_GROUND_SHORT = {
+    "incapacitated": _l("Điều 9 khoản 1"),
+    "disruptive": _l("Điều 9 khoản 2"),
+    "persistent": _l("Điều 9 khoản 3"),
+    "other_law": _l("Điều 9 khoản 4"),
+}
+
+CHANNEL_LABELS = {
+    "in_person": _l("Trực tiếp"),
+    "online": _l("Trực tuyến"),
+}
+
+VISITOR_ROLE_LABELS = {
+    "visitor": _l("Người đến"),
+    "representative": _l("Người đại diện"),
+}
+
+SESSION_STATUS_LABELS = {
+    "scheduled": _l("Đã lên lịch"),
+    "held": _l("Đã tiếp"),
+    "cancelled": _l("Đã hủy"),
+}
+
+SESSION_MODE_LABELS = {
+    "in_person": _l("Lãnh đạo trực tiếp tiếp"),
+    "delegated": _l("Ủy quyền cấp phó tiếp"),
+}
+
+TASK_STATUS_LABELS = {
+    "open": _l("Đang thực hiện"),
+    "done": _l("Đã hoàn thành"),
+}
+
+PERIOD_LABELS = {
+    "week": _l("tuần"),
+    "month": _l("tháng"),
+}
+
+ONLINE_STATUS_LABELS = {
+    "requested": _l("Đã gửi yêu cầu, chờ xác nhận"),
+    "proposed": _l("Cơ quan đề nghị thời gian khác"),
+    "confirmed": _l("Đã xác nhận lịch tiếp"),
+    "declined": _l("Không bố trí được"),
+    "cancelled": _l("Đã hủy"),
+    "held": _l("Đã tiếp"),
+}
+
+HISTORY_TYPE_LABELS = {
+    "visit": _l("Lượt tiếp"),
+    "petition": _l("Đơn"),
+    "case": _l("Vụ việc"),
+}
+
+VISIT_EVENT_LABELS = {
+    "logged": _l("Đã ghi sổ tiếp công dân"),
+    "replied": _l("Đã trả lời công dân"),
+    "identity_revealed": _l("Đã xem danh tính người tố cáo"),
+    "document_issued": _l("Đã in văn bản"),
+}
+
+# What a masked denunciator reads as in lists, registers and exports.
+MASKED = _l("Người tố cáo (được bảo mật)")
