@@ -73,8 +73,10 @@ def days_phrase(due: date | None, today: date | None = None) -> str:
 def init_formatting(app: Flask) -> None:
     """Register the helpers as Jinja filters, and the label tables as globals."""
     from app.petitions.labels import init_labels
+    from app.reception.labels import init_labels as init_reception_labels
 
     init_labels(app)
+    init_reception_labels(app)
     app.add_template_filter(days_phrase, "days_left")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

@@ -84,3 +84,22 @@ VISIT_EVENT_LABELS = {
 
 # What a masked denunciator reads as in lists, registers and exports.
 MASKED = _l("Người tố cáo (được bảo mật)")
+
+
+def init_labels(app) -> None:
+    """Expose the reception label tables to every template (prefixed to avoid clashes)."""
+    app.jinja_env.globals.update(
+        OUTCOME_LABELS=OUTCOME_LABELS,
+        REFUSAL_GROUND_LABELS=REFUSAL_GROUND_LABELS,
+        REFUSAL_GROUND_SHORT=REFUSAL_GROUND_SHORT,
+        VISIT_CHANNEL_LABELS=CHANNEL_LABELS,
+        VISITOR_ROLE_LABELS=VISITOR_ROLE_LABELS,
+        SESSION_STATUS_LABELS=SESSION_STATUS_LABELS,
+        SESSION_MODE_LABELS=SESSION_MODE_LABELS,
+        TASK_STATUS_LABELS=TASK_STATUS_LABELS,
+        PERIOD_LABELS=PERIOD_LABELS,
+        ONLINE_STATUS_LABELS=ONLINE_STATUS_LABELS,
+        HISTORY_TYPE_LABELS=HISTORY_TYPE_LABELS,
+        VISIT_EVENT_LABELS=VISIT_EVENT_LABELS,
+        MASKED_VISITOR=MASKED,
+    )
