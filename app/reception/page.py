@@ -156,8 +156,8 @@ def history_for_form(form, user) -> history_queries.History:
 
 
 def render_desk(form, user, *, extra_errors=(), status: int = 200, validate: bool = True, people=None,
-                clashes=None, context=None):
-    """The desk page."""
+                clashes=None, context=None, focus: str | None = None):
+    """The desk page; `focus` is the id of the field the cursor should be in (after adding a person)."""
     if not validate:
         for fld in form:
             fld.errors = []
@@ -176,7 +176,7 @@ def render_desk(form, user, *, extra_errors=(), status: int = 200, validate: boo
     return render_template(
         "reception/desk.html", form=form, staged=staged_uploads(token) if token else [],
         extra_errors=list(extra_errors), history=history_for_form(form, user), people=people,
-        clashes={c.position: c for c in (clashes or [])}, selected_ref=form.repeat_ref.data or "",
+        clashes={c.position: c for c in (clashes or [])}, selected_ref=form.repeat_ref.data or "", focus=focus,
         max_files=current_app.config["MAX_ATTACHMENTS"], max_visitors=MAX_VISITORS,
         max_mb=current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024), **context,
     ), status

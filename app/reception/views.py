@@ -68,11 +68,13 @@ def new_visit():
         if picked and not apply_pick(form, picked):
             file_errors.append(_("Không thêm được người đã chọn (đã đủ %(n)s người).", n=MAX_VISITORS))
         people = history_queries.find_people(form.lookup_q.data) if form.do_lookup.data else None
-        return keep_files_and_render(extra_errors=file_errors, validate=False, people=people)
+        return keep_files_and_render(extra_errors=file_errors, validate=False, people=people,
+                                     focus=None if form.do_lookup.data else "kind-0")
     if form.add_person.data:
         if len(form.visitors.entries) < MAX_VISITORS:
             form.visitors.append_entry()
-        return keep_files_and_render(extra_errors=file_errors, validate=False)
+        return keep_files_and_render(extra_errors=file_errors, validate=False,
+                                     focus=f"visitors-{len(form.visitors.entries) - 1}-full_name")
     valid = form.validate()
     valid = check_choices(form) and valid
     if not valid or file_errors:

@@ -27,6 +27,12 @@
     var form = document.getElementById("desk-form");
     if (!form) { return; }
 
+    // After "Thêm người" or picking a person, the cursor goes where the next thing is typed.
+    if (form.dataset.focus && !document.getElementById("error-summary")) {
+      var next = document.getElementById(form.dataset.focus);
+      if (next) { next.focus(); }
+    }
+
     // Look-up as you type (ID number, phone, or name with or without diacritics).
     var lookup = form.querySelector(".js-people-lookup");
     var results = document.getElementById("people-results");
