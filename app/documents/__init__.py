@@ -1,1 +1,1 @@
-"""Documents: receipts, slips and notices (HTML for print; DOCX later), and QR codes."""
+"""Documents: receipts, slips and notices as print-ready HTML and DOCX, numbered when first issued; QR codes."""

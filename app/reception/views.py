@@ -11,6 +11,7 @@ from app.audit.queries import timeline
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.auth.scope import visible_agency_ids
+from app.documents.builders import available_documents, can_print
 from app.extensions import db
 from app.formatting import local_today
 from app.petitions import services as petition_services
@@ -159,11 +160,7 @@ def _load(visit_id: int) -> Visit:
 
 
 def _render_visit(visit: Visit, *, reply_form=None, identities=None, status: int = 200):
-    try:
-        from app.documents.builders import available_documents
-        documents = available_documents(visit)
-    except ImportError:  # documents arrive with their own module
-        documents = []
+    documents = available_documents(visit) if can_print(current_user, visit) else []
     token = session.get("desk_receipt_token")
     just_logged = bool(token) and services.find_by_form_token(token) is visit
     if identities is None and not visit.is_protected:

@@ -38,8 +38,41 @@ def sample(login_as):
     assert resp.status_code == 302
     petition = db.session.scalars(select(Petition)).one()
     attachment = db.session.scalars(select(Attachment)).one()
+    visit = _visit(user)
     return {"petition_id": petition.id, "attachment_id": attachment.id, "user_id": user.id,
-            "agency_id": petition.agency_id, "code": petition.tracking_code}
+            "agency_id": petition.agency_id, "code": petition.tracking_code, "visit_id": visit.id,
+            "doc_type": "receipt", "visit_summary": visit.summary}
+
+
+def _visit(user):
+    """A visit logged at the inspectorate's desk (its letter becomes a second petition)."""
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.petitions.services import new_form_token
+    from app.reception.services import VisitDraft, VisitorInput, log_visit
+
+    draft = VisitDraft(visited_at=utcnow() - timedelta(minutes=5), place="Trụ sở", kind="complaint",
+                       summary="Nội dung riêng của lượt tiếp mẫu", outcome="petition_received",
+                       visitors=[VisitorInput(full_name="Công dân mẫu", id_number="020080009999")])
+    visit = log_visit(draft, user=user, form_token=new_form_token()).visit
+    db.session.commit()
+    return visit
+
+
+def _text_of(resp) -> str:
+    """What a response shows: a page's text, or the cell values of a workbook."""
+    if resp.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+        import openpyxl
+
+        ws = openpyxl.load_workbook(io.BytesIO(resp.data)).active
+        return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    return resp.get_data(as_text=True)
+
+
+def _has_object(rule) -> bool:
+    """A route about one record (its id in the URL): another agency must get 403 or 404."""
+    return any(arg.endswith("_id") and arg not in ("user_id",) for arg in rule.arguments)
 
 
 def test_every_staff_route_refuses_anonymous(app, sample):
@@ -65,14 +98,15 @@ def test_users_of_another_agency_see_nothing(app, sample, role):
             continue
         token = csrf_of(client, "/staff/password")
         url = url_for_rule(rule, sample)
-        has_object = "petition_id" in rule.arguments or "attachment_id" in rule.arguments
+        has_object = _has_object(rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             resp = client.open(url, method=method, data={"csrf_token": token})
             if has_object:
                 assert resp.status_code in (403, 404), (role, method, url, resp.status_code)
             else:
                 assert resp.status_code in (200, 302, 400, 403, 405, 422), (role, method, url, resp.status_code)
-                assert sample["code"] not in resp.get_data(as_text=True), (role, method, url)
+                body = _text_of(resp)
+                assert sample["code"] not in body and sample["visit_summary"] not in body, (role, method, url)
 
 
 def test_supervisor_of_the_province_reads_the_subtree(app, sample):
