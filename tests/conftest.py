@@ -57,6 +57,7 @@ def build_database(url: str, upload_root: str) -> None:
     from app.calendar.seed import load_rules
     from app.extensions import db
     from app.petitions.seed import load_categories
+    from app.reception.seed import load_duty_rules
 
     app = create_app(make_config(SQLALCHEMY_DATABASE_URI=url, UPLOAD_ROOT=upload_root))
     with app.app_context():
@@ -64,6 +65,7 @@ def build_database(url: str, upload_root: str) -> None:
         load_admin_units()
         load_categories()
         load_rules()
+        load_duty_rules()
         load_demo_agencies()
         db.session.commit()
         db.engine.dispose()

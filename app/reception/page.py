@@ -16,6 +16,7 @@ from app.petitions.services import staged_uploads
 from app.reception import history as history_queries
 from app.reception.forms import MAX_VISITORS, parse_time
 from app.reception.models import Person, ReceptionSession, VisitChannel
+from app.reception.sessions import session_for_visit
 from app.reception.services import VisitDraft, VisitorInput
 from app.db import utcnow
 
@@ -50,12 +51,8 @@ def check_choices(form) -> bool:
 
 
 def session_for(user, session_id) -> ReceptionSession | None:
-    """A reception day of the user's agency (visits are logged in one's own agency)."""
-    sid = _int(session_id)
-    if not sid:
-        return None
-    return db.session.scalars(select(ReceptionSession).where(ReceptionSession.id == sid,
-                                                             ReceptionSession.agency_id == user.agency_id)).first()
+    """A reception day of the user's agency, not cancelled (visits are logged in one's own agency)."""
+    return session_for_visit(user, _int(session_id))
 
 
 def prefill(form, user, *, last_place: str | None, session_id=None, online_request_id=None) -> dict:

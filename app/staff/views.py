@@ -1,11 +1,21 @@
-"""`/staff/`: where a signed-in staff member lands."""
+"""`/staff/`: the dashboard every signed-in staff member lands on.
+
+What it shows follows the permissions: reception figures, duty warnings, conclusion tasks and
+upcoming reception days for those who read visits; petitions awaiting triage for those who read
+petitions; links to administration for administrators. Everything is counted in SQL within the
+user's scope.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
+from app.formatting import local_today
+from app.petitions.queries import tab_counts
+from app.reception import labels
+from app.reception import sessions
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -13,9 +23,20 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @bp.get("/")
 @staff_required()
 def home():
-    """Send each role to its main screen."""
-    if current_user.can(Permission.PETITION_READ):
-        return redirect(url_for("petitions.inbox"))
-    if current_user.can(Permission.USER_MANAGE):
-        return redirect(url_for("admin.users"))
-    return render_template("staff/home.html")
+    """The dashboard: what needs attention today, each figure a link to its list."""
+    user, today = current_user, local_today()
+    context = {"today": today, "SESSION_STATUS_LABELS": labels.SESSION_STATUS_LABELS,
+               "SESSION_MODE_LABELS": labels.SESSION_MODE_LABELS, "TASK_STATUS_LABELS": labels.TASK_STATUS_LABELS,
+               "PERIOD_LABELS": labels.PERIOD_LABELS}
+    if user.can(Permission.VISIT_READ):
+        tasks = sessions.open_tasks(user, today)
+        context.update(
+            warnings=sessions.missing_reception_days(user, today),
+            desk=sessions.desk_counts(user, today),
+            tasks=tasks,
+            task_links=sessions.visible_session_ids(user, {t.session_id for t in tasks.items}),
+            upcoming=sessions.upcoming_sessions(user, today),
+        )
+    if user.can(Permission.PETITION_READ):
+        context["petitions"] = tab_counts(user)
+    return render_template("staff/home.html", **context)
