@@ -45,10 +45,10 @@ class VisitorForm(Form):
     person_id = HiddenField()
     full_name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=200)])
     id_number = StringField(_l("Số CCCD"), validators=[Optional()], filters=[normalize_cccd],
-                            render_kw={"inputmode": "numeric", "autocomplete": "off", "class": "js-history-key"})
+                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
     phone = StringField(_l("Điện thoại"), validators=[Optional()],
                         filters=[lambda v: normalize_phone(v) if v else v],
-                        render_kw={"inputmode": "tel", "class": "js-history-key"})
+                        render_kw={"inputmode": "tel"})
     address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=300)])
     name_decision = RadioField(_l("Tên khác với hồ sơ đã có"), choices=[
         ("keep", _l("Giữ tên trong hồ sơ")), ("update", _l("Sửa tên trong hồ sơ theo tên vừa nhập"))],

@@ -70,7 +70,7 @@
       fetchInto(form.dataset.historyUrl + "?" + params.toString(), panel);
     }
     var refreshSoon = debounce(refreshHistory, 300);
-    form.querySelectorAll(".js-history-key").forEach(function (el) {
+    form.querySelectorAll("input[name$='-id_number'], input[name$='-phone']").forEach(function (el) {
       el.addEventListener("input", refreshSoon);
       el.addEventListener("change", refreshSoon);
     });
