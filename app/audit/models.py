@@ -31,7 +31,8 @@ class Event(Base):
 class IdentityAccess(Base):
     """Every reveal of a protected identity: who, when, whose (Luật Tố cáo Đ.56).
 
-    The identity is a petitioner's, or a visitor's at a reception about a denunciation.
+    The identity is a petitioner's, a visitor's at a reception about a denunciation, or that of
+    a citizen who asked for an online reception about a denunciation.
     """
 
     __tablename__ = "identity_access_log"
@@ -42,5 +43,6 @@ class IdentityAccess(Base):
     petitioner_id: Mapped[int | None] = mapped_column(ForeignKey("petitioners.id"))
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
     visit_visitor_id: Mapped[int | None] = mapped_column(ForeignKey("visit_visitors.id"))
+    online_request_id: Mapped[int | None] = mapped_column(ForeignKey("online_requests.id"), index=True)
     ip_address: Mapped[str | None] = mapped_column(String(45))
     accessed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -80,6 +80,8 @@ VISIT_EVENT_LABELS = {
     "replied": _l("Đã trả lời công dân"),
     "identity_revealed": _l("Đã xem danh tính người tố cáo"),
     "document_issued": _l("Đã in văn bản"),
+    "recording_attached": _l("Đã đính kèm bản ghi buổi tiếp"),
+    "recording_replaced": _l("Đã thay bản ghi buổi tiếp"),
 }
 
 # What a masked denunciator reads as in lists, registers and exports.

@@ -72,7 +72,7 @@ def prefill(form, user, *, last_place: str | None, session_id=None, online_reque
         if request_row is not None:
             from app.reception import online
 
-            values = online.prefill_for_visit(request_row)
+            values = online.prefill_for_visit(request_row, user=user)
             form.online_request_id.data = str(request_row.id)
             form.kind.data = values.get("kind")
             form.summary.data = values.get("summary")

@@ -292,6 +292,7 @@ def upgrade():
     with op.batch_alter_table('identity_access_log', schema=None) as batch_op:
         batch_op.add_column(sa.Column('visit_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('visit_visitor_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('online_request_id', sa.Integer(), nullable=True))
         batch_op.alter_column('petition_id',
                existing_type=sa.INTEGER(),
                nullable=True)
@@ -299,6 +300,8 @@ def upgrade():
                existing_type=sa.INTEGER(),
                nullable=True)
         batch_op.create_index(batch_op.f('ix_identity_access_log_visit_id'), ['visit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_identity_access_log_online_request_id'), ['online_request_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_identity_access_log_online_request_id_online_requests'), 'online_requests', ['online_request_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_identity_access_log_visit_id_visits'), 'visits', ['visit_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_identity_access_log_visit_visitor_id_visit_visitors'), 'visit_visitors', ['visit_visitor_id'], ['id'])
 
@@ -321,12 +324,15 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_identity_access_log_visit_visitor_id_visit_visitors'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_identity_access_log_visit_id_visits'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_identity_access_log_visit_id'))
+        batch_op.drop_constraint(batch_op.f('fk_identity_access_log_online_request_id_online_requests'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_identity_access_log_online_request_id'))
         batch_op.alter_column('petitioner_id',
                existing_type=sa.INTEGER(),
                nullable=False)
         batch_op.alter_column('petition_id',
                existing_type=sa.INTEGER(),
                nullable=False)
+        batch_op.drop_column('online_request_id')
         batch_op.drop_column('visit_visitor_id')
         batch_op.drop_column('visit_id')
 
