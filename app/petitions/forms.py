@@ -20,8 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.petitions.models import Channel, FileReason, ForwarderKind, PetitionKind, ProposedAction
-from app.portal.forms import VNDateField
-from app.validators import is_valid_cccd, is_valid_phone, normalize_cccd, normalize_phone
+from app.portal.forms import ContactChecks, VNDateField
+from app.validators import normalize_cccd, normalize_phone
 
 KIND_CHOICES = [
     (PetitionKind.COMPLAINT.value, _l("Khiếu nại")),
@@ -85,7 +85,7 @@ class InboxFilterForm(FlaskForm):
         ("due_asc", _l("Hạn gần trước"))], default="received_desc", validators=[Optional()])
 
 
-class PersonForm(Form):
+class PersonForm(ContactChecks, Form):
     """One petitioner of a paper petition (the first is required)."""
 
     full_name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=200)])
@@ -94,17 +94,6 @@ class PersonForm(Form):
                         filters=[lambda v: normalize_phone(v) if v else v])
     address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=300)])
 
-    def validate_id_number(self, field):
-        from wtforms.validators import ValidationError
-
-        if field.data and not is_valid_cccd(field.data):
-            raise ValidationError(_l("Số căn cước công dân gồm 12 chữ số, ba chữ số đầu là mã tỉnh."))
-
-    def validate_phone(self, field):
-        from wtforms.validators import ValidationError
-
-        if field.data and not is_valid_phone(field.data):
-            raise ValidationError(_l("Số điện thoại không đúng định dạng Việt Nam."))
 
 
 class PaperPetitionForm(FlaskForm):

@@ -33,6 +33,23 @@ from app.petitions.rules import max_representatives
 from app.validators import is_valid_cccd, is_valid_phone, normalize_cccd, normalize_phone
 
 
+
+class ContactChecks:
+    """The checks of a citizen ID number (CCCD) and a phone number, for any form with those fields.
+
+    WTForms calls `validate_<field>` methods of the form class, so a form gets them by inheriting.
+    """
+
+    def validate_id_number(self, field):
+        if field.data and not is_valid_cccd(field.data):
+            if not field.data.isdigit() or len(field.data) != 12:
+                raise ValidationError(_l("Số căn cước công dân gồm đúng 12 chữ số."))
+            raise ValidationError(_l("Ba chữ số đầu của số căn cước công dân không phải mã tỉnh hợp lệ."))
+
+    def validate_phone(self, field):
+        if field.data and not is_valid_phone(field.data):
+            raise ValidationError(_l("Số điện thoại không đúng định dạng Việt Nam (ví dụ 0912 345 678)."))
+
 class VNDateField(DateField):
     """A date typed as dd/mm/yyyy in a text box (also accepts yyyy-mm-dd).
 
@@ -71,7 +88,7 @@ def _required(message):
     return DataRequired(message=message)
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(ContactChecks, FlaskForm):
     """The one public form for a complaint, a denunciation or a proposal."""
 
     form_token = HiddenField()
@@ -174,16 +191,6 @@ class PetitionForm(FlaskForm):
     website = StringField(_l("Để trống ô này"))
     refresh_communes = SubmitField(_l("Cập nhật danh sách xã, phường"))
     submit = SubmitField(_l("Gửi đơn"))
-
-    def validate_id_number(self, field):
-        if field.data and not is_valid_cccd(field.data):
-            if not field.data.isdigit() or len(field.data) != 12:
-                raise ValidationError(_l("Số căn cước công dân gồm đúng 12 chữ số."))
-            raise ValidationError(_l("Ba chữ số đầu của số căn cước công dân không phải mã tỉnh hợp lệ."))
-
-    def validate_phone(self, field):
-        if field.data and not is_valid_phone(field.data):
-            raise ValidationError(_l("Số điện thoại không đúng định dạng Việt Nam (ví dụ 0912 345 678)."))
 
     def validate_respondent(self, field):
         if self.kind.data in (PetitionKind.COMPLAINT.value, PetitionKind.DENUNCIATION.value) and not (field.data or "").strip():

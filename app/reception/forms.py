@@ -21,10 +21,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.petitions.forms import KIND_CHOICES
-from app.portal.forms import VNDateField
+from app.portal.forms import ContactChecks, VNDateField
 from app.reception.labels import OUTCOME_LABELS, REFUSAL_GROUND_LABELS
 from app.reception.models import VisitOutcome
-from app.validators import is_valid_cccd, is_valid_phone, normalize_cccd, normalize_phone
+from app.validators import normalize_cccd, normalize_phone
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 MAX_VISITORS = 5  # the most representatives a group may have (Luật TCD Đ.29); see app.petitions.rules
@@ -39,7 +39,7 @@ def parse_time(value: str | None):
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-class VisitorForm(Form):
+class VisitorForm(ContactChecks, Form):
     """One person met: a visitor, or a representative of a group."""
 
     person_id = HiddenField()
@@ -54,13 +54,6 @@ class VisitorForm(Form):
         ("keep", _l("Giữ tên trong hồ sơ")), ("update", _l("Sửa tên trong hồ sơ theo tên vừa nhập"))],
         validators=[Optional()])
 
-    def validate_id_number(self, field):
-        if field.data and not is_valid_cccd(field.data):
-            raise ValidationError(_l("Số căn cước công dân gồm 12 chữ số, ba chữ số đầu là mã tỉnh."))
-
-    def validate_phone(self, field):
-        if field.data and not is_valid_phone(field.data):
-            raise ValidationError(_l("Số điện thoại không đúng định dạng Việt Nam."))
 
 
 class VisitForm(FlaskForm):

@@ -36,6 +36,7 @@ from app.counters import next_value
 from app.crypto import decrypt_json, encrypt_json
 from app.db import utcnow
 from app.extensions import db
+from app.petitions.queries import Page
 from app.formatting import LOCAL_TZ, format_date, to_local
 from app.petitions.labels import UNIT_LABELS
 from app.petitions.models import PetitionKind
@@ -544,21 +545,7 @@ def load_request(user, request_id) -> OnlineRequest | None:
     return db.session.scalars(scoped_requests(user).where(OnlineRequest.id == request_id)).first()
 
 
-@dataclass
-class RequestPage:
-    """One page of the staff list."""
-
-    items: list[OnlineRequest]
-    total: int
-    page: int
-    per_page: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def list_requests(user, *, tab: str = "requested", page: int = 1) -> RequestPage:
+def list_requests(user, *, tab: str = "requested", page: int = 1) -> Page:
     """The agency's requests of one tab: open ones by meeting time, closed ones newest first."""
     statuses = TABS.get(tab, TABS["requested"])
     base = scoped_requests(user).where(OnlineRequest.status.in_(statuses))
@@ -570,7 +557,7 @@ def list_requests(user, *, tab: str = "requested", page: int = 1) -> RequestPage
         stmt = stmt.order_by(OnlineRequest.created_at.desc(), OnlineRequest.id.desc())
     page = max(1, page)
     items = list(db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    return RequestPage(items, total, page)
+    return Page(items, total, page, per_page=PAGE_SIZE)
 
 
 def tab_counts(user) -> dict[str, int]:

@@ -22,9 +22,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import TextInput
 
 from app.petitions.models import PetitionKind
-from app.portal.forms import VNDateField
+from app.portal.forms import ContactChecks, VNDateField
 from app.reception.online import MAX_CAPACITY
-from app.validators import is_valid_cccd, is_valid_phone, normalize_cccd, normalize_phone
+from app.validators import normalize_cccd, normalize_phone
 
 _TIME_RE = re.compile(r"^(\d{1,2})[:hH.](\d{2})$")
 
@@ -151,7 +151,7 @@ class RecordingForm(FlaskForm):
 
 # --- public -----------------------------------------------------------------------------------
 
-class OnlineRequestForm(FlaskForm):
+class OnlineRequestForm(ContactChecks, FlaskForm):
     """A citizen asks to be received online."""
 
     form_token = HiddenField()
@@ -201,15 +201,6 @@ class OnlineRequestForm(FlaskForm):
     website = StringField(_l("Để trống ô này"))
     submit = SubmitField(_l("Gửi yêu cầu"))
 
-    def validate_id_number(self, field):
-        if field.data and not is_valid_cccd(field.data):
-            if not field.data.isdigit() or len(field.data) != 12:
-                raise ValidationError(_l("Số căn cước công dân gồm đúng 12 chữ số."))
-            raise ValidationError(_l("Ba chữ số đầu của số căn cước công dân không phải mã tỉnh hợp lệ."))
-
-    def validate_phone(self, field):
-        if field.data and not is_valid_phone(field.data):
-            raise ValidationError(_l("Số điện thoại không đúng định dạng Việt Nam (ví dụ 0912 345 678)."))
 
 
 class OnlineTrackForm(FlaskForm):

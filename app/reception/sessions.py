@@ -14,9 +14,8 @@ do by when: each item is a `SessionTask`.
 from __future__ import annotations
 
 import calendar as pycalendar
-import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -30,6 +29,7 @@ from app.auth.permissions import Permission, Role
 from app.auth.scope import subtree_ids, visible_agency_ids
 from app.calendar.services import WorkCalendar
 from app.extensions import db
+from app.petitions.queries import Page
 from app.formatting import LOCAL_TZ, format_date
 from app.reception.models import (
     DutyPeriod,
@@ -574,20 +574,6 @@ def visible_agencies(user) -> list[Agency]:
         Agency.name)))
 
 
-@dataclass
-class Page:
-    """One page of results."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int = PAGE_SIZE
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.per_page))
-
-
 def _visit_counts():
     return (select(Visit.session_id, func.count().label("n")).where(Visit.session_id.is_not(None))
             .group_by(Visit.session_id).subquery())
@@ -613,7 +599,7 @@ def month_schedule(user, year: int, month: int, *, agency_id: int | None = None,
         stmt.options(selectinload(ReceptionSession.agency))
         .order_by(ReceptionSession.held_on, ReceptionSession.start_time, ReceptionSession.id)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return Page([(s, n) for s, n in rows], total, page)
+    return Page([(s, n) for s, n in rows], total, page, per_page=PAGE_SIZE)
 
 
 def session_visits(session: ReceptionSession, page: int = 1) -> Page:
