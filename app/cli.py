@@ -41,10 +41,14 @@ def seed_demo() -> None:
 
     if not current_app.config.get("DEMO_DATA_ALLOWED"):
         raise click.ClickException("Demo data is not loaded in production.")
+    from app.reception.demo import load_demo_reception
+
     added = load_demo_agencies()
     users = load_demo_users()
+    db.session.flush()
+    visits = load_demo_reception()
     db.session.commit()
-    click.echo(f"Demo agencies: {added} added; demo accounts: {users} added")
+    click.echo(f"Demo agencies: {added} added; demo accounts: {users} added; demo visits: {visits} added")
     click.echo("")
     port = os.environ.get("PORT", "5000")
     click.echo(f"Demo logins at http://127.0.0.1:{port}/staff/login (password for all: {demo_password()}):")

@@ -59,3 +59,20 @@ def test_storage_sweep_removes_old_staged_uploads(app):
     assert "Removed 1" in result.output
     assert not files.path_for(key_old).exists() and files.path_for(key_new).exists()
     assert [s.original_name for s in db.session.scalars(select(StagedUpload))] == ["new.pdf"]
+
+
+def test_demo_reception_data_goes_through_the_desk_rules_once(app):
+    from sqlalchemy import func
+
+    from app.reception.models import ReceptionSession, Visit
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    visits = db.session.scalars(select(Visit).order_by(Visit.number)).all()
+    assert [v.number for v in visits] == [1, 2, 3]
+    assert visits[0].is_group and visits[0].people_count == 12 and visits[0].petition.channel == "walk_in"
+    assert visits[1].is_repeat and visits[1].repeat_of_petition_id == visits[0].petition_id
+    assert db.session.scalar(select(func.count(ReceptionSession.id))) >= 1
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count(Visit.id))) == 3
