@@ -100,6 +100,8 @@ class TestingConfig(BaseConfig):
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     SERVER_NAME = None
+    # Cheap Argon2id for the thousands of test sign-ins (production keeps the library's defaults).
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 class ProductionConfig(BaseConfig):

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -17,8 +19,24 @@ from app.db import utcnow
 from app.extensions import db
 from app.text import fold
 
-_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(params: tuple) -> PasswordHasher:
+    return PasswordHasher(**dict(params))
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the library's defaults, or the ARGON2_PARAMS of the configuration (tests
+    use cheap ones so that thousands of sign-ins stay fast; production keeps the defaults)."""
+    return _hasher_for(tuple(sorted((current_app.config.get("ARGON2_PARAMS") or {}).items())))
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash to verify against for an unknown user, so that the answer takes the same time."""
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -31,19 +49,18 @@ class LoginFailed(AccountError):
 
 def hash_password(password: str) -> str:
     """Argon2id hash."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(user: User | None, password: str) -> bool:
     """Check a password; for an unknown user, spend the same time on a dummy hash."""
-    target = user.password_hash if user is not None else _DUMMY_HASH
+    hasher = _hasher()
+    target = user.password_hash if user is not None else _dummy_hash(hasher)
     try:
-        return _hasher.verify(target, password) and user is not None
+        return hasher.verify(target, password) and user is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
-
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 def check_password_policy(password: str) -> None:
@@ -139,7 +156,7 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     db.session.flush()
     return user

@@ -36,9 +36,9 @@ from app.petitions.models import (
 from app.petitions.rules import INTAKE_RULE_BY_KIND
 from app.petitions.tracking import (
     derive_access_key,
+    find_by_code_and_key,
     format_tracking_code,
     hash_access_key,
-    key_matches,
     next_tracking_number,
     sha256_hex,
 )
@@ -401,16 +401,9 @@ def intake_rule(petition: Petition):
 
 # --- tracking ---------------------------------------------------------------------------------
 
-# Compared against when no petition has the code, so that a wrong code costs the same time.
-_DUMMY_HASH = "0" * 64
-
-
 def find_for_tracking(code: str, key: str) -> Petition | None:
     """The petition with this code if the key matches; None for a wrong code or a wrong key."""
-    petition = db.session.scalars(select(Petition).where(Petition.tracking_code == code.strip().upper())).first()
-    stored = petition.access_key_hash if petition is not None else _DUMMY_HASH
-    ok = key_matches(key, stored)
-    return petition if (petition is not None and ok) else None
+    return find_by_code_and_key(Petition, Petition.tracking_code, code, key)
 
 
 def _safe_name(filename: str | None) -> str:

@@ -17,6 +17,7 @@ import re
 from flask import current_app
 
 from app.counters import next_value
+from app.extensions import db
 
 # Crockford's base32: no I, L, O, U, so a key read aloud or copied by hand stays unambiguous.
 KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -66,3 +67,17 @@ def hash_access_key(key: str) -> str:
 def key_matches(key: str, stored_hash: str) -> bool:
     """Constant-time comparison of a typed key with the stored hash."""
     return hmac.compare_digest(hash_access_key(key), stored_hash)
+
+
+# Compared against when no record has the code, so that a wrong code costs the same time.
+_DUMMY_HASH = "0" * 64
+
+
+def find_by_code_and_key(model, code_column, code: str | None, key: str | None):
+    """The row of `model` whose `code_column` is this code, if the key matches; None for a wrong
+    code or a wrong key alike (the same answer, and the same work, either way)."""
+    from sqlalchemy import select
+
+    row = db.session.scalars(select(model).where(code_column == (code or "").strip().upper())).first()
+    ok = key_matches(key or "", row.access_key_hash if row is not None else _DUMMY_HASH)
+    return row if (row is not None and ok) else None

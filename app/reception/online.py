@@ -40,7 +40,7 @@ from app.petitions.queries import Page
 from app.formatting import LOCAL_TZ, format_date, to_local
 from app.petitions.labels import UNIT_LABELS
 from app.petitions.models import PetitionKind
-from app.petitions.tracking import derive_access_key, hash_access_key, key_matches, sha256_hex
+from app.petitions.tracking import derive_access_key, find_by_code_and_key, hash_access_key, sha256_hex
 from app.reception.labels import ONLINE_STATUS_LABELS
 from app.reception.models import (
     OnlineRequest,
@@ -461,15 +461,9 @@ def submit_request(draft: RequestDraft, *, form_token: str,
     return req, True
 
 
-_DUMMY_HASH = "0" * 64
-
-
 def find_for_tracking(code: str, key: str) -> OnlineRequest | None:
     """The request with this code if the key matches; None for a wrong code or a wrong key alike."""
-    req = db.session.scalars(select(OnlineRequest).where(
-        OnlineRequest.code == (code or "").strip().upper())).first()
-    ok = key_matches(key or "", req.access_key_hash if req is not None else _DUMMY_HASH)
-    return req if (req is not None and ok) else None
+    return find_by_code_and_key(OnlineRequest, OnlineRequest.code, code, key)
 
 
 def _check_version(req: OnlineRequest, version: int | None) -> None:
