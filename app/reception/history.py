@@ -23,13 +23,24 @@ LOOKUP_LIMIT = 10
 HISTORY_LIMIT = 30
 
 
-def find_people(q: str, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
-    """People whose ID number or phone starts with the digits typed, or whose name contains the words."""
+def known_in_scope(user):
+    """Ids of the people who came to, or petitioned, an agency the user may see."""
+    scope = visible_agency_ids(user)
+    at_desk = select(VisitVisitor.person_id).join(Visit).where(Visit.agency_id.in_(scope),
+                                                                VisitVisitor.person_id.is_not(None))
+    by_letter = select(Petitioner.person_id).join(Petition).where(Petition.agency_id.in_(scope),
+                                                                   Petitioner.person_id.is_not(None))
+    return at_desk.union(by_letter)
+
+
+def find_people(q: str, user, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
+    """People known to the user's agencies whose ID number or phone starts with the digits typed,
+    or whose name contains the words typed (with or without diacritics)."""
     q = (q or "").strip()
     if len(q) < 2:
         return []
     digits = normalize_cccd(q)
-    stmt = select(Person)
+    stmt = select(Person).where(Person.id.in_(known_in_scope(user)))
     if digits.isdigit() and len(digits) >= 3:
         conditions = [Person.id_number.startswith(digits)]
         phone = normalize_phone(q)

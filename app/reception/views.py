@@ -68,7 +68,7 @@ def new_visit():
     if form.do_lookup.data or picked:
         if picked and not apply_pick(form, picked):
             file_errors.append(_("Không thêm được người đã chọn (đã đủ %(n)s người).", n=MAX_VISITORS))
-        people = history_queries.find_people(form.lookup_q.data) if form.do_lookup.data else None
+        people = history_queries.find_people(form.lookup_q.data, current_user) if form.do_lookup.data else None
         return keep_files_and_render(extra_errors=file_errors, validate=False, people=people,
                                      focus=None if form.do_lookup.data else "kind-0")
     if form.add_person.data:
@@ -137,7 +137,7 @@ def _error_field(form, name: str | None):
 def people():
     """Look-up as you type: people by ID number, phone, or name with or without diacritics (a fragment)."""
     q = request.args.get("q", "")
-    return render_template("reception/_people.html", people=history_queries.find_people(q), q=q)
+    return render_template("reception/_people.html", people=history_queries.find_people(q, current_user), q=q)
 
 
 @bp.get("/history")

@@ -207,6 +207,11 @@ def test_look_up_finds_people_with_and_without_diacritics(app, login_as):
         assert "Hoàng Văn Sơn" in html, q
     html = client.get("/staff/reception/people", query_string={"q": "Nguyễn Không Có"}).get_data(as_text=True)
     assert "Không tìm thấy" in html
+    # A desk of another agency does not find the people who came here.
+    other = app.test_client()
+    sign_in(other, make_user("receptionist", "XCL"))
+    for q in ("hoang van son", "0200800"):
+        assert "Hoàng Văn Sơn" not in other.get("/staff/reception/people", query_string={"q": q}).get_data(as_text=True)
 
 
 def test_picking_a_person_without_javascript_fills_the_form(app, login_as):
