@@ -68,6 +68,8 @@ RULES = [
      "Luật Tố cáo 2018, Điều 30; Nghị định 31/2019/NĐ-CP Điều 3", False),
     ("denunciation.followup.review", S, "Xem xét tố cáo tiếp", 20, C, "receipt", TC_2018,
      "Luật Tố cáo 2018, Điều 37 khoản 2", False),
+    ("denunciation.overdue.request", S, "Yêu cầu báo cáo khi tố cáo quá hạn giải quyết", 5, W, "followup_receipt",
+     TC_2018, "Luật Tố cáo 2018, Điều 38 khoản 2", False),
     ("denunciation.overdue.report", S, "Báo cáo khi tố cáo quá hạn giải quyết", 5, W, "request", TC_2018,
      "Luật Tố cáo 2018, Điều 38", False),
 ]

@@ -115,3 +115,35 @@ def compute(rule_code: str, accepted_on: date, *, complex_: bool = False, remote
             state.extensions_used += 1
             state.steps.append(("extended", on, state.due))
     return state
+
+
+def appeal_window_closes(first_level_due: date, decision_received_on: date | None, *, remote: bool = False,
+                         calendar: WorkCalendar | None = None) -> date:
+    """The last day a first-level decision can be appealed (khiếu nại lần hai; rule
+    `complaint.second.window`, Luật Khiếu nại 2011 Đ.33.1): counted from the later of the day the
+    decision was received and the first-level due date (DOMAIN.md §9.11 — never earlier than the
+    article's own start), in the remote-area variant where it applies. After it, the decision is final."""
+    start = max(first_level_due, decision_received_on) if decision_received_on else first_level_due
+    rule = find_rule("complaint.second.window", start, remote=remote)
+    return (calendar or WorkCalendar.load()).add(start, rule.days, rule.unit)
+
+
+@dataclass(frozen=True)
+class UrgeDeadlines:
+    """Luật Tố cáo 2018 Đ.38: the superior asks for a report, the resolver reports."""
+
+    request_due: date  # the superior's written request, from the follow-up denunciation (Đ.38.2)
+    report_due: date | None  # the resolver's report, from the day the request is received (Đ.38.3)
+
+
+def urge_deadlines(followup_received_on: date, request_received_on: date | None = None, *,
+                   calendar: WorkCalendar | None = None) -> UrgeDeadlines:
+    """The two five-working-day steps of urging an overdue denunciation (rules are data)."""
+    calendar = calendar or WorkCalendar.load()
+    ask = find_rule("denunciation.overdue.request", followup_received_on)
+    request_due = calendar.add(followup_received_on, ask.days, ask.unit)
+    report_due = None
+    if request_received_on is not None:
+        rep = find_rule("denunciation.overdue.report", request_received_on)
+        report_due = calendar.add(request_received_on, rep.days, rep.unit)
+    return UrgeDeadlines(request_due, report_due)

@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from app.cases.clock import ClockError, Extension, Pause, complexity, compute
+from app.cases.clock import (
+    ClockError,
+    Extension,
+    Pause,
+    appeal_window_closes,
+    complexity,
+    compute,
+    urge_deadlines,
+)
 
 
 def test_first_level_complaint_variants(app):
@@ -76,3 +84,23 @@ def test_pause_and_extension_together_apply_in_date_order(app):
 def test_impossible_histories_are_refused(app, pauses, extensions):
     with pytest.raises(ClockError):
         compute("denunciation.resolve", date(2026, 3, 2), level="complex", pauses=pauses, extensions=extensions)
+
+
+def test_the_appeal_window(app):
+    first_due = date(2026, 4, 1)
+    # No decision by the due date: 30 days from it.
+    assert appeal_window_closes(first_due, None) == date(2026, 5, 4)  # 01/05 holiday, weekend → 04/05
+    # A decision received late: from its receipt; remote areas: 45 days.
+    assert appeal_window_closes(first_due, date(2026, 4, 10)) == date(2026, 5, 11)  # 10/05 Sunday
+    assert appeal_window_closes(first_due, date(2026, 4, 10), remote=True) == date(2026, 5, 25)
+    # A decision received early never shortens the window below the due date's.
+    assert appeal_window_closes(first_due, date(2026, 3, 20)) == date(2026, 5, 4)
+
+
+def test_urging_an_overdue_denunciation_takes_five_plus_five_working_days(app):
+    # Follow-up denunciation received Friday 24/04/2026: five working days skip Monday 27/04 (Hùng
+    # Kings' day, moved from Sunday 26/04), 30/04 and 01/05 → Wednesday 06/05.
+    steps = urge_deadlines(date(2026, 4, 24))
+    assert steps.request_due == date(2026, 5, 6) and steps.report_due is None
+    steps = urge_deadlines(date(2026, 4, 24), date(2026, 5, 7))
+    assert steps.report_due == date(2026, 5, 14)
