@@ -33,6 +33,9 @@ class Permission(str, enum.Enum):
     VISIT_LOG = "agency:visit:log"
     SESSION_MANAGE = "agency:session:manage"
     ONLINE_MANAGE = "agency:online:manage"
+    CASE_READ = "agency:case:read"
+    CASE_WORK = "agency:case:work"
+    CASE_APPROVE = "agency:case:approve"
     CALENDAR_READ = "site:calendar:read"
     CALENDAR_MANAGE = "site:calendar:manage"
     USER_MANAGE = "site:user:manage"
@@ -43,7 +46,7 @@ class Permission(str, enum.Enum):
 _DESK = {Permission.VISIT_READ, Permission.VISIT_LOG, Permission.ONLINE_MANAGE}
 _HANDLER = {
     Permission.PETITION_READ, Permission.PETITION_REGISTER, Permission.PETITION_TRIAGE,
-    Permission.PETITION_ATTACHMENT_READ, Permission.CALENDAR_READ,
+    Permission.PETITION_ATTACHMENT_READ, Permission.CALENDAR_READ, Permission.CASE_READ, Permission.CASE_WORK,
 } | _DESK
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -52,9 +55,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   Permission.SESSION_MANAGE} | _DESK),
     Role.HANDLER: frozenset(_HANDLER),
     Role.LEADER: frozenset(_HANDLER | {Permission.PETITION_APPROVE, Permission.IDENTITY_REVEAL,
-                                       Permission.SESSION_MANAGE}),
+                                       Permission.SESSION_MANAGE, Permission.CASE_APPROVE}),
     Role.SUPERVISOR: frozenset({Permission.PETITION_READ, Permission.SUBTREE_READ, Permission.SUBTREE_URGE,
-                                Permission.CALENDAR_READ, Permission.VISIT_READ}),
+                                Permission.CALENDAR_READ, Permission.VISIT_READ, Permission.CASE_READ}),
     Role.ADMIN: frozenset({Permission.USER_MANAGE, Permission.AGENCY_MANAGE, Permission.CATEGORY_MANAGE,
                            Permission.CALENDAR_MANAGE, Permission.CALENDAR_READ}),
 }
