@@ -76,6 +76,24 @@ class BaseConfig:
     # Key that encrypts the denunciator's identity at rest (Fernet, urlsafe base64).
     IDENTITY_KEY = os.environ.get("IDENTITY_KEY")
 
+    # E-mail (app/notifications): the outbox worker `flask outbox deliver` sends through SMTP,
+    # or prints the messages ("console", for development).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").strip().lower() in {"1", "true", "yes", "on"}  # STARTTLS
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds, per SMTP operation
+    # Retries: NOTIFY_RETRY_BASE_SECONDS, doubled per attempt, capped; failed after the last attempt
+    # (the defaults keep trying for about a day; `flask outbox requeue` queues failed ones again).
+    NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
+    NOTIFY_RETRY_MAX_SECONDS = int(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", "3600"))
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "30"))
+    # A message claimed longer ago than this is taken to belong to a dead worker and sent again.
+    NOTIFY_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("NOTIFY_CLAIM_TIMEOUT_SECONDS", "900"))
+
 
 class DevelopmentConfig(BaseConfig):
     """Local development: SQLite file in instance/, secrets generated into instance/."""
@@ -87,6 +105,7 @@ class DevelopmentConfig(BaseConfig):
     )
     SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret("secret_key")
     IDENTITY_KEY = os.environ.get("IDENTITY_KEY") or None  # created in instance/ by app.crypto
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # print e-mails instead of sending
 
 
 class TestingConfig(BaseConfig):

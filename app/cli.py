@@ -80,8 +80,10 @@ def init_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from app.auth.cli import users_cli
     from app.calendar.cli import calendar_cli
+    from app.notifications.cli import outbox_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(storage_cli)
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(outbox_cli)

@@ -14,6 +14,7 @@ from app.petitions.models import (  # noqa: F401
 )
 from app.counters import Counter  # noqa: F401
 from app.documents.models import IssuedDocument  # noqa: F401
+from app.notifications.models import OutboxMessage  # noqa: F401
 from app.reception.models import (  # noqa: F401
     OnlineRequest,
     OnlineSlot,
