@@ -70,7 +70,9 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
+    from app.cases.views import bp as cases_bp
     from app.documents.views import bp as documents_bp
+    from app.oversight.views import bp as oversight_bp
     from app.petitions.views import bp as petitions_bp
     from app.portal.views import bp as portal_bp
     from app.reception.online_views import bp as online_bp
@@ -84,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(petitions_bp)
+    app.register_blueprint(cases_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reception_bp)
@@ -92,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(online_bp)
     app.register_blueprint(online_public_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(oversight_bp)
 
 
 def register_security(app: Flask) -> None:

@@ -3,6 +3,7 @@ from app.agencies.models import AdminUnit, Agency  # noqa: F401
 from app.audit.models import Event, IdentityAccess  # noqa: F401
 from app.auth.models import User  # noqa: F401
 from app.cases.models import Case, CaseExtension, CasePause  # noqa: F401
+from app.cases.urge_models import CaseUrge  # noqa: F401
 from app.calendar.models import CalendarOverride, DeadlineRule  # noqa: F401
 from app.petitions.models import (  # noqa: F401
     Attachment,

@@ -79,15 +79,15 @@ def set_complexity(case: Case, criteria: list[str], user) -> None:
     case.complexity_level = clock.complexity(len(case.complexity_criteria))
     case.is_complex = case.complexity_level != "standard"
     record_event("case", case.id, "complexity", note=case.complexity_level, **_actor(user))
-    recompute_due(case)
+    _recompute_or_refuse(case)
 
 
 def suspend(case: Case, user, *, started_on: date, reason: str, decision_number: str | None = None) -> None:
     """Tạm đình chỉ: the state and the clock stop until resumed."""
     if not reason.strip():
         raise CaseError(_l("Hãy ghi lý do tạm đình chỉ."), "reason")
-    _pause(case, user, PauseKind.SUSPENSION.value, started_on, reason, decision_number)
     apply(case, "suspend", user, note=reason)
+    _pause(case, user, PauseKind.SUSPENSION.value, started_on, reason, decision_number)
 
 
 def resume(case: Case, user, *, ended_on: date) -> None:

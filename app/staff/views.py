@@ -39,4 +39,8 @@ def home():
         )
     if user.can(Permission.PETITION_READ):
         context["petitions"] = tab_counts(user)
+    if user.can(Permission.CASE_READ):
+        from app.cases.queries import tab_counts as case_tab_counts
+
+        context["cases"] = case_tab_counts(user, today=today)
     return render_template("staff/home.html", **context)

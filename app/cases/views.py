@@ -1,0 +1,78 @@
+"""Staff case screens: the list with its tabs, the case page, one POST per action."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.access import staff_required
+from app.auth.permissions import Permission
+from app.cases import clock, queries, services
+from app.cases.labels import CASE_KIND_LABELS, template_labels
+from app.cases.page import SPECS, action_forms, attach_error, available, make_form, render_detail
+from app.extensions import db
+
+bp = Blueprint("cases", __name__, url_prefix="/staff/cases")
+
+
+def _load(case_id: int):
+    """The case within the user's scope, or 404 (never 403: existence is not revealed)."""
+    case = queries.get_for_user(current_user, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.get("/")
+@staff_required(Permission.CASE_READ)
+def index():
+    """The cases of the user's scope: tabs, a kind filter, pages of 25."""
+    tab = request.args.get("tab", "all")
+    if tab not in queries.TABS or (tab == "approval" and not current_user.can(Permission.CASE_APPROVE)):
+        tab = "all"
+    kind = request.args.get("kind") or None
+    if kind not in CASE_KIND_LABELS:
+        kind = None
+    page = queries.case_list(current_user, tab=tab, kind=kind, page=request.args.get("page", 1, type=int))
+    return render_template("cases/index.html", page=page, tab=tab, kind=kind, counts=queries.tab_counts(current_user),
+                           **template_labels())
+
+
+@bp.get("/<int:case_id>")
+@staff_required(Permission.CASE_READ)
+def detail(case_id: int):
+    """Everything about the case, its clock, its timeline, and the actions allowed now."""
+    return render_detail(_load(case_id), current_user)
+
+
+@bp.post("/<int:case_id>/<action>")
+@staff_required(Permission.CASE_READ)
+def act(case_id: int, action: str):
+    """One action on the case: validate the form, call the service, commit, back to the page."""
+    case = _load(case_id)
+    if action not in SPECS:
+        abort(404)
+    if action not in available(case, current_user):
+        abort(403)
+    form = make_form(action, case, posted=True)
+    if not form.validate():
+        return render_detail(case, current_user, forms=action_forms(case, current_user, **{action: form}),
+                             status=422, active=action)
+    try:
+        created = SPECS[action].run(case, current_user, form)
+        db.session.commit()
+    except (services.CaseError, clock.ClockError) as exc:
+        db.session.rollback()
+        db.session.expire_all()
+        case = _load(case_id)
+        if not isinstance(exc, services.CaseError):
+            exc = services.CaseError(_("Không thể ghi nhận: %(why)s.", why=str(exc)))
+        attach_error(form, exc)
+        forms = action_forms(case, current_user, **{action: form})
+        forms.setdefault(action, form)  # keep the refused form on the page even if no longer offered
+        return render_detail(case, current_user, forms=forms, status=422, active=action)
+    if created is not None and hasattr(created, "kind") and created.id != case.id:
+        flash(_("Đã thụ lý khiếu nại lần hai: vụ việc số %(id)s.", id=created.id), "success")
+        return redirect(url_for("cases.detail", case_id=created.id))
+    flash(_("Đã cập nhật vụ việc số %(id)s.", id=case.id), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
