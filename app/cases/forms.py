@@ -140,3 +140,17 @@ class SecondLevelForm(FlaskForm):
                               validators=[InputRequired(_l("Hãy nhập ngày nhận đơn."))])
 
 
+
+
+class PlanEnforcementForm(FlaskForm):
+    """Theo dõi thi hành: the date by which the decision or conclusion is to be carried out."""
+
+    due = VNDateField(_l("Hạn thi hành"), validators=[InputRequired(_l("Hãy nhập hạn thi hành."))])
+    note = TextAreaField(_l("Nội dung cần thi hành"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+
+
+class RecordEnforcedForm(FlaskForm):
+    """The decision or conclusion has been carried out."""
+
+    done_on = VNDateField(_l("Ngày thi hành xong"), validators=[InputRequired(_l("Hãy nhập ngày thi hành xong."))])
+    note = TextAreaField(_l("Kết quả thi hành"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})

@@ -92,6 +92,10 @@ class Case(TimestampMixin, Base):
     people_disciplined: Mapped[int | None] = mapped_column(Integer)  # recommended for discipline
     officials_disciplined: Mapped[int | None] = mapped_column(Integer)  # of whom officials
     referred_to_investigation: Mapped[int | None] = mapped_column(Integer)
+    # Enforcement follow-up (theo dõi thi hành): the planned date, the day it was done, a note.
+    enforcement_due: Mapped[date | None] = mapped_column()
+    enforced_on: Mapped[date | None] = mapped_column()
+    enforcement_note: Mapped[str | None] = mapped_column(Text)
 
     # A second-level complaint: the first-level case it appeals.
     parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Callable
 
 from flask import render_template
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.queries import timeline
@@ -20,12 +21,14 @@ from app.cases.forms import (
     DecideForm,
     ExtendForm,
     FiguresForm,
+    PlanEnforcementForm,
+    RecordEnforcedForm,
     ResumeForm,
     SecondLevelForm,
     SuspendForm,
     TransitionForm,
 )
-from app.cases.labels import OUTCOME_LABELS, template_labels
+from app.cases.labels import CASE_EVENT_LABELS, OUTCOME_LABELS, template_labels
 from app.cases.models import OUTCOMES_BY_KIND, Case, CaseKind
 from app.cases.workflow import END_STATES, CaseState, allowed_actions
 from app.extensions import db
@@ -35,6 +38,12 @@ from app.petitions.models import Petition
 PLAIN_ACTIONS = ("start_verification", "hold_dialogue", "make_final", "start_enforcement", "handle_conclusion",
                  "close", "withdraw", "terminate")
 WORKING = {CaseState.ACCEPTED.value, CaseState.VERIFYING.value}  # a denunciation's clock runs
+# Shown in the "Theo dõi thi hành" section rather than in the actions panel.
+ENFORCEMENT_ACTIONS = ("plan_enforcement", "record_enforced")
+ENFORCEMENT_EVENT_LABELS = {
+    "enforcement_planned": _l("Đặt hạn thi hành"),
+    "enforced": _l("Ghi nhận thi hành xong"),
+}
 
 
 def _no_open_pause(case: Case) -> bool:
@@ -69,6 +78,9 @@ def available(case: Case, user) -> list[str]:
     if own and user.can(Permission.CASE_WORK) and case.outcome and case.status not in (
             CaseState.WITHDRAWN.value, CaseState.TERMINATED.value):
         out.append("figures")
+    if (own and user.can(Permission.CASE_WORK) and services.can_follow_enforcement(case)
+            and case.enforced_on is None):
+        out += list(ENFORCEMENT_ACTIONS)
     if (case.kind == CaseKind.COMPLAINT_FIRST.value and case.status == CaseState.DECIDED.value
             and user.can(Permission.CASE_APPROVE) and case.agency.parent_id == user.agency_id):
         out.append("second_level")
@@ -111,6 +123,10 @@ SPECS: dict[str, Spec] = {
     "extend": Spec(ExtendForm, lambda c, u, f: services.extend(
         c, u, decided_on=f.decided_on.data, decision_number=f.decision_number.data or "", reason=f.reason.data or "")),
     "figures": Spec(FiguresForm, _figures),
+    "plan_enforcement": Spec(PlanEnforcementForm, lambda c, u, f: services.plan_enforcement(
+        c, u, due=f.due.data, note=f.note.data or "")),
+    "record_enforced": Spec(RecordEnforcedForm, lambda c, u, f: services.record_enforced(
+        c, u, done_on=f.done_on.data, note=f.note.data or "")),
     "second_level": Spec(SecondLevelForm, lambda c, u, f: services.open_second_level(c, u, received_on=f.received_on.data)),
 }
 
@@ -123,6 +139,8 @@ def make_form(name: str, case: Case, *, posted: bool = False):
         kwargs["criteria"] = list(case.complexity_criteria or [])
     if not posted and name == "figures":
         kwargs.update({n: getattr(case, n) for n in services.FIGURES})
+    if not posted and name == "plan_enforcement":
+        kwargs.update(due=case.enforcement_due, note=case.enforcement_note)
     form = spec.form(prefix=name, meta={"csrf": False}, **kwargs)  # CSRFProtect guards every POST
     if name == "decide":
         form.outcome.choices = [(o.value, str(OUTCOME_LABELS[o.value])) for o in OUTCOMES_BY_KIND[case.kind]]
@@ -191,5 +209,8 @@ def render_detail(case: Case, user, *, forms: dict | None = None, status: int = 
         visible_children={c.id for c in children if queries.get_for_user(user, c.id) is not None},
         petitions=petitions, timeline=timeline("case", case.id, public_only=False),
         is_open=case.status in queries.RESOLVING_VALUES, ended=CaseState(case.status) in END_STATES,
-        **template_labels(),
+        enforcement_actions=ENFORCEMENT_ACTIONS,
+        show_enforcement=bool(case.enforcement_due or case.enforced_on
+                              or any(a in forms for a in ENFORCEMENT_ACTIONS)),
+        **{**template_labels(), "CASE_EVENT_LABELS": {**CASE_EVENT_LABELS, **ENFORCEMENT_EVENT_LABELS}},
     ), status

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.formatting import local_today
 from app.petitions.queries import PAGE_SIZE, Page
 
-TABS = ("mine", "week", "overdue", "approval", "all")
+TABS = ("mine", "week", "overdue", "approval", "enforcement", "all")
 OPEN_VALUES = [s.value for s in CaseState if s not in END_STATES]
 # While these states last the legal clock runs: "due this week" and "overdue" are about them.
 RESOLVING_VALUES = [CaseState.ACCEPTED.value, CaseState.VERIFYING.value, CaseState.DIALOGUE.value]
@@ -62,6 +62,8 @@ def _tab_clause(tab: str, user, today: date):
         return and_(Case.status.in_(RESOLVING_VALUES), Case.due_date >= today, Case.due_date <= today + timedelta(days=7))
     if tab == "overdue":
         return and_(Case.status.in_(RESOLVING_VALUES), Case.due_date < today)
+    if tab == "enforcement":
+        return _enforcement_overdue_clause(today)
     if tab == "approval":
         if not user.can(Permission.CASE_APPROVE):
             return false()
@@ -84,6 +86,7 @@ def case_list(user, *, tab: str = "all", kind: str | None = None, page: int = 1,
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = max(1, page)
     order = (Case.due_date.asc().nulls_last(), Case.id.asc()) if tab in ("week", "overdue") \
+        else (Case.enforcement_due.asc(), Case.id.asc()) if tab == "enforcement" \
         else (Case.accepted_on.desc(), Case.id.desc())
     items = db.session.scalars(
         stmt.options(selectinload(Case.agency), selectinload(Case.resolver), selectinload(Case.pauses))
@@ -108,3 +111,16 @@ def tab_counts(user, *, today: date | None = None) -> dict[str, int]:
 def open_pause(case: Case) -> CasePause | None:
     """The pause that stops the clock now, if any."""
     return next((p for p in case.pauses if p.ended_on is None), None)
+
+
+def _enforcement_overdue_clause(today: date):
+    return and_(Case.enforcement_due < today, Case.enforced_on.is_(None))
+
+
+def enforcement_overdue(user, today: date | None = None) -> list[Case]:
+    """Cases of the user's scope whose enforcement was due before `today` and is not recorded as done,
+    the longest overdue first."""
+    today = today or local_today()
+    return list(db.session.scalars(scoped(user).where(_enforcement_overdue_clause(today))
+                                   .options(selectinload(Case.agency))
+                                   .order_by(Case.enforcement_due.asc(), Case.id.asc())))

@@ -249,3 +249,63 @@ def open_second_level(first: Case, user, *, received_on: date) -> Case:
     record_event("case", second.id, "opened", to_status=second.status, note=f"appeal of case {first.id}",
                  is_public=True, **_actor(user))
     return second
+
+
+# Enforcement follow-up (theo dõi thi hành): after the decision is final (complaints) or the conclusion issued
+# (denunciations), the planned date of its execution and the day it was done. The amounts recovered later
+# keep going through `record_figures`.
+ENFORCEMENT_STATES = {
+    "complaint_first": frozenset({"final", "enforcing"}),
+    "complaint_second": frozenset({"final", "enforcing"}),
+    "denunciation": frozenset({"concluded", "handled"}),
+}
+
+
+def can_follow_enforcement(case: Case) -> bool:
+    """Whether the case's kind and state allow recording its enforcement."""
+    return case.status in ENFORCEMENT_STATES.get(case.kind, frozenset())
+
+
+def _check_enforcement(case: Case, user) -> None:
+    _check_scope(case, user)
+    if not user.can(Permission.CASE_WORK):
+        raise CaseError(_l("Bạn không có quyền theo dõi thi hành."))
+    if not can_follow_enforcement(case):
+        raise CaseError(_l("Chỉ theo dõi thi hành khi quyết định đã có hiệu lực pháp luật hoặc đã có kết luận."))
+    if case.enforced_on is not None:
+        raise CaseError(_l("Đã ghi nhận thi hành xong ngày %(d)s.", d=case.enforced_on.strftime("%d/%m/%Y")))
+
+
+def plan_enforcement(case: Case, user, *, due: date, note: str) -> None:
+    """The date by which the decision or conclusion is to be carried out (may be moved until it is done)."""
+    _check_enforcement(case, user)
+    if due is None:
+        raise CaseError(_l("Hãy nhập hạn thi hành."), "due")
+    if case.decision_date and due < case.decision_date:
+        raise CaseError(_l("Hạn thi hành không thể trước ngày ban hành quyết định (%(d)s).",
+                           d=case.decision_date.strftime("%d/%m/%Y")), "due")
+    case.enforcement_due = due
+    case.enforcement_note = (note or "").strip() or case.enforcement_note
+    record_event("case", case.id, "enforcement_planned", note=f"{due.strftime('%d/%m/%Y')}"
+                 + (f": {note.strip()}" if (note or "").strip() else ""), **_actor(user))
+    db.session.flush()
+
+
+def record_enforced(case: Case, user, *, done_on: date, note: str, today: date | None = None) -> None:
+    """The decision or conclusion has been carried out on `done_on` (not before it, not in the future)."""
+    from app.formatting import local_today
+
+    _check_enforcement(case, user)
+    today = today or local_today()
+    if done_on is None:
+        raise CaseError(_l("Hãy nhập ngày thi hành xong."), "done_on")
+    if case.decision_date and done_on < case.decision_date:
+        raise CaseError(_l("Ngày thi hành xong không thể trước ngày ban hành quyết định (%(d)s).",
+                           d=case.decision_date.strftime("%d/%m/%Y")), "done_on")
+    if done_on > today:
+        raise CaseError(_l("Ngày thi hành xong không thể sau hôm nay."), "done_on")
+    case.enforced_on = done_on
+    case.enforcement_note = (note or "").strip() or case.enforcement_note
+    record_event("case", case.id, "enforced", note=f"{done_on.strftime('%d/%m/%Y')}"
+                 + (f": {note.strip()}" if (note or "").strip() else ""), **_actor(user))
+    db.session.flush()
