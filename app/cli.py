@@ -81,9 +81,11 @@ def init_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.calendar.cli import calendar_cli
     from app.notifications.cli import outbox_cli
+    from app.notifications.reminders import reminders_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(storage_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(reminders_cli)

@@ -21,6 +21,7 @@ from app.crypto import decrypt_json, encrypt_json
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import to_local
+from app.notifications.citizen import notify_triage_outcome
 from app.petitions import workflow
 from app.petitions.models import (
     Attachment,
@@ -278,6 +279,7 @@ def approve(petition: Petition, user, *, version: int, note: str | None = None,
     db.session.flush()
     if action == ProposedAction.TRANSFER.value and petition.transfer_to_agency_id:
         created = _copy_to_agency(petition, petition.transfer_to_agency, user, now)
+    notify_triage_outcome(petition, created)  # the citizen's e-mail, in this transaction
     return created
 
 
