@@ -17,6 +17,7 @@ from app.calendar.services import due_date
 from app.cases import clock, workflow
 from app.cases.models import OUTCOMES_BY_KIND, Case, CaseExtension, CaseKind, CasePause, PauseKind
 from app.extensions import db
+from app.notifications.citizen import notify_case_event
 
 
 class CaseError(ValueError):
@@ -155,6 +156,7 @@ def extend(case: Case, user, *, decided_on: date, decision_number: str, reason: 
     record_event("case", case.id, "extended", note=f"{ext.decision_number}: {ext.reason}", is_public=True,
                  **_actor(user))
     db.session.flush()
+    notify_case_event(case, "extended")  # the citizen's e-mail, in this transaction (app.notifications)
     return ext
 
 
@@ -204,6 +206,7 @@ def decide(case: Case, user, decision: Decision) -> None:
         case.appeal_window_closes = clock.appeal_window_closes(
             case.due_date or decision.decided_on, decision.received_on or decision.decided_on, remote=case.is_remote)
     db.session.flush()
+    notify_case_event(case, "decided")
 
 
 FIGURES = ("money_recommended", "money_recovered", "land_recommended", "land_recovered", "money_returned",

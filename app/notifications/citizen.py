@@ -20,10 +20,13 @@ Vietnamese (`force_locale("vi")`), whatever the language of the staff member who
 plain text from the templates in templates/emails/. It carries the tracking code and points to
 the site's /track page, never the access key.
 
-A denunciator (tố cáo; `Petitioner.is_protected`) is NOT e-mailed: their identity, the e-mail
-address included, is protected (Luật Tố cáo 2018 Đ.9.1.b, Đ.56) and sits encrypted, and there is
-no opt-in yet by which a denunciator could ask to be notified by e-mail. Until there is, they
-follow the petition on /track with their code and access key.
+A denunciator (tố cáo; `Petitioner.is_protected`) is e-mailed only if they ticked the opt-in on
+the public form: the address and the consent sit inside the encrypted identity (Luật Tố cáo 2018
+Đ.9.1.b, Đ.56) and are decrypted here by the system only to address the message; no staff member
+sees them. Without the consent they follow the petition on /track with their code and key.
+
+`notify_case_event(case, event)` tells the same person of an extension and of the decision or
+conclusion of the case their petition opened (app.cases.services.extend / decide).
 """
 from __future__ import annotations
 
@@ -85,15 +88,12 @@ def notify_triage_outcome(petition: Petition, created: Petition | None = None):
     notice = NOTICES.get(petition.status)
     if notice is None:
         return None
-    person = petition.petitioners[0] if petition.petitioners else None
-    # A denunciator: no e-mail until an opt-in exists (see the module docstring).
-    if person is None or person.is_protected or petition.is_denunciation:
+    recipient = _recipient(petition)
+    if recipient is None:
         return None
-    address = (person.email or "").strip()
-    if not address:
-        return None
+    full_name, address = recipient
     with force_locale(CITIZEN_LOCALE):
-        context = _context(petition, person, created)
+        context = _context(petition, full_name, created)
         subject = str(notice.subject) % {"code": petition.tracking_code}
         body = render_text(notice.template, **context)
     try:
@@ -123,11 +123,83 @@ def track_url(code: str | None = None) -> str:
         return "/track"
 
 
-def _context(petition: Petition, person, created: Petition | None) -> dict:
+def _recipient(petition: Petition) -> tuple[str | None, str] | None:
+    """(name, address) of the first petitioner who may be e-mailed, or None.
+
+    A non-protected petitioner consents by giving an address; a denunciator only by the opt-in
+    kept with their encrypted identity."""
+    person = petition.petitioners[0] if petition.petitioners else None
+    if person is None:
+        return None
+    if person.is_protected:
+        if person.protected_identity is None:
+            return None
+        from app.crypto import decrypt_json
+
+        identity = decrypt_json(person.protected_identity.ciphertext)
+        address = (identity.get("email") or "").strip()
+        if not identity.get("email_opt_in") or not address:
+            return None
+        return identity.get("full_name"), address
+    address = (person.email or "").strip()
+    return (person.full_name, address) if address else None
+
+
+CASE_NOTICES = {
+    "extended": Notice("case.extended", "emails/case_extended.txt", _l("Thông báo gia hạn giải quyết đơn %(code)s")),
+    "decided": Notice("case.decided", "emails/case_decided.txt", _l("Thông báo kết quả giải quyết đơn %(code)s")),
+}
+
+
+def notify_case_event(case, event: str):
+    """Queue the e-mail about an extension or the decision of a case to the petitioner of the petition
+    that opened it (the same consent rules as above); flush, never commit. Returns the row or None."""
+    from sqlalchemy import select
+
+    from app.cases.models import CaseOutcome
+    from app.extensions import db
+
+    notice = CASE_NOTICES[event]
+    petition = db.session.scalars(select(Petition).where(Petition.case_id == case.id)
+                                  .order_by(Petition.received_at, Petition.id)).first()
+    if petition is None:
+        return None
+    recipient = _recipient(petition)
+    if recipient is None:
+        return None
+    full_name, address = recipient
+    outcome_labels = {
+        CaseOutcome.CORRECT.value: "đúng", CaseOutcome.PARTLY_CORRECT.value: "đúng một phần",
+        CaseOutcome.INCORRECT.value: "sai", CaseOutcome.TRUE.value: "đúng",
+        CaseOutcome.PARTLY_TRUE.value: "đúng một phần", CaseOutcome.UNTRUE.value: "sai",
+        CaseOutcome.ANSWERED.value: "đã được trả lời",
+    }
+    with force_locale(CITIZEN_LOCALE):
+        context = _context(petition, full_name, None)
+        last = case.extensions[-1] if case.extensions else None
+        context.update({
+            "due_date": format_date(case.due_date) if case.due_date else None,
+            "extension_number": last.decision_number if last else None,
+            "extension_reason": last.reason if last else None,
+            "decision_number": case.decision_number, "decision_date": format_date(case.decision_date),
+            "outcome": outcome_labels.get(case.outcome or ""), "is_complaint": case.kind.startswith("complaint"),
+            "appeal_window_closes": format_date(case.appeal_window_closes) if case.appeal_window_closes else None,
+        })
+        subject = str(notice.subject) % {"code": petition.tracking_code}
+        body = render_text(notice.template, **context)
+    key = f"case:{case.id}:{event}:{len(case.extensions)}" if event == "extended" else f"case:{case.id}:{event}"
+    try:
+        return enqueue(notice.kind, address, subject, body, subject_type="case", subject_id=case.id, dedupe_key=key)
+    except InvalidAddress as exc:
+        log.warning("citizen notice for case %s not queued: %s", case.id, exc)
+        return None
+
+
+def _context(petition: Petition, full_name: str | None, created: Petition | None) -> dict:
     """What the templates show; every label rendered now, in Vietnamese."""
     context = {
         "petition": petition,
-        "full_name": person.full_name,
+        "full_name": full_name,
         "code": petition.tracking_code,
         "title": petition.title,
         "kind_label": str(KIND_LABELS.get(petition.kind, "")),

@@ -63,6 +63,8 @@ class PersonData:
     commune_id: int | None = None
     # The person known to the reception desk (app.reception.models.Person), if any.
     person_id: int | None = None
+    # A denunciator's consent to be e-mailed (kept inside the encrypted identity).
+    email_opt_in: bool = False
 
 
 @dataclass
@@ -350,7 +352,8 @@ def _add_petitioners(petition: Petition, kind: str, people: list[PersonData]) ->
             row.protected_identity = ProtectedIdentity(ciphertext=encrypt_json(person.__dict__))
         else:
             for key, value in person.__dict__.items():
-                setattr(row, key, value)
+                if key != "email_opt_in":  # giving an e-mail is the consent of a non-protected petitioner
+                    setattr(row, key, value)
         petition.petitioners.append(row)
 
 

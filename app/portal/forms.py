@@ -126,6 +126,9 @@ class PetitionForm(ContactChecks, FlaskForm):
         filters=[lambda v: v.strip() if v else v],
         render_kw={"autocomplete": "email", "inputmode": "email"},
     )
+    # A denunciator is e-mailed only when they ask for it (their identity is protected).
+    email_opt_in = BooleanField(_l("Nếu là đơn tố cáo: tôi đồng ý nhận thông báo về việc giải quyết qua thư điện tử "
+                                   "ở địa chỉ trên"))
     province = SelectField(
         _l("Tỉnh, thành phố"), coerce=str, validate_choice=False,
         validators=[_required(_l("Hãy chọn tỉnh, thành phố."))],

@@ -73,6 +73,7 @@ def build_draft(form) -> PetitionDraft:
             id_number=form.id_number.data,
             phone=form.phone.data,
             email=form.email.data or None,
+            email_opt_in=bool(form.email_opt_in.data),
             address=form.address.data.strip(),
             province_id=_int_or_none(form.province.data),
             commune_id=_int_or_none(form.commune.data),
