@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
@@ -154,3 +154,12 @@ class RecordEnforcedForm(FlaskForm):
 
     done_on = VNDateField(_l("Ngày thi hành xong"), validators=[InputRequired(_l("Hãy nhập ngày thi hành xong."))])
     note = TextAreaField(_l("Kết quả thi hành"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+
+
+class AssignForm(FlaskForm):
+    """Who resolves and who approves; the verification team; the remote-area flag."""
+
+    resolver = SelectField(_l("Người giải quyết"), validators=[Optional()])
+    leader = SelectField(_l("Lãnh đạo phê duyệt"), validators=[Optional()])
+    verification_team = TextAreaField(_l("Tổ xác minh"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    is_remote = BooleanField(_l("Vùng sâu, vùng xa, đi lại khó khăn (thời hạn dài hơn)"))

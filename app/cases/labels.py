@@ -62,6 +62,7 @@ PAUSE_KIND_LABELS = {
 }
 
 CASE_EVENT_LABELS = {
+    "assigned": _l("Đã phân công giải quyết"),
     **ACTION_LABELS,
     "opened": _l("Thụ lý, mở vụ việc"),
     "complexity": _l("Xác định mức độ phức tạp"),

@@ -16,6 +16,7 @@ from app.calendar.services import UnknownRule
 from app.cases import clock, queries, services
 from app.cases.forms import (
     AssessmentEndForm,
+    AssignForm,
     AssessmentStartForm,
     ComplexityForm,
     DecideForm,
@@ -81,6 +82,8 @@ def available(case: Case, user) -> list[str]:
     if (own and user.can(Permission.CASE_WORK) and services.can_follow_enforcement(case)
             and case.enforced_on is None):
         out += list(ENFORCEMENT_ACTIONS)
+    if own and user.can(Permission.CASE_APPROVE) and CaseState(case.status) not in END_STATES:
+        out.append("assign")
     if (case.kind == CaseKind.COMPLAINT_FIRST.value and case.status == CaseState.DECIDED.value
             and user.can(Permission.CASE_APPROVE) and case.agency.parent_id == user.agency_id):
         out.append("second_level")
@@ -127,6 +130,10 @@ SPECS: dict[str, Spec] = {
         c, u, due=f.due.data, note=f.note.data or "")),
     "record_enforced": Spec(RecordEnforcedForm, lambda c, u, f: services.record_enforced(
         c, u, done_on=f.done_on.data, note=f.note.data or "")),
+    "assign": Spec(AssignForm, lambda c, u, f: services.assign(
+        c, u, resolver_id=int(f.resolver.data) if f.resolver.data else None,
+        leader_id=int(f.leader.data) if f.leader.data else None,
+        verification_team=f.verification_team.data or "", is_remote=bool(f.is_remote.data))),
     "second_level": Spec(SecondLevelForm, lambda c, u, f: services.open_second_level(c, u, received_on=f.received_on.data)),
 }
 
@@ -139,9 +146,21 @@ def make_form(name: str, case: Case, *, posted: bool = False):
         kwargs["criteria"] = list(case.complexity_criteria or [])
     if not posted and name == "figures":
         kwargs.update({n: getattr(case, n) for n in services.FIGURES})
+    if not posted and name == "assign":
+        kwargs.update(resolver=str(case.resolver_id or ""), leader=str(case.leader_id or ""),
+                      verification_team=case.verification_team, is_remote=case.is_remote)
     if not posted and name == "plan_enforcement":
         kwargs.update(due=case.enforcement_due, note=case.enforcement_note)
     form = spec.form(prefix=name, meta={"csrf": False}, **kwargs)  # CSRFProtect guards every POST
+    if name == "assign":
+        from app.auth.models import User
+
+        staff = db.session.scalars(select(User).where(User.agency_id == case.agency_id, User.active.is_(True))
+                                   .order_by(User.full_name)).all()
+        form.resolver.choices = [("", str(_l("— Chưa phân công —")))] + [
+            (str(u.id), u.full_name) for u in staff if u.role in ("handler", "leader")]
+        form.leader.choices = [("", str(_l("— Chưa phân công —")))] + [(str(u.id), u.full_name) for u in staff
+                                                                  if u.role == "leader"]
     if name == "decide":
         form.outcome.choices = [(o.value, str(OUTCOME_LABELS[o.value])) for o in OUTCOMES_BY_KIND[case.kind]]
         if case.kind != CaseKind.COMPLAINT_FIRST.value:

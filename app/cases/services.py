@@ -312,3 +312,33 @@ def record_enforced(case: Case, user, *, done_on: date, note: str, today: date |
     record_event("case", case.id, "enforced", note=f"{done_on.strftime('%d/%m/%Y')}"
                  + (f": {note.strip()}" if (note or "").strip() else ""), **_actor(user))
     db.session.flush()
+
+
+def assign(case: Case, user, *, resolver_id: int | None, leader_id: int | None, verification_team: str,
+           is_remote: bool) -> None:
+    """A leader assigns the resolver and the approving leader (both of the agency), names the
+    verification team and sets the remote-area flag (which changes the time limit's variant)."""
+    from app.auth.models import User
+    from app.auth.permissions import Role
+
+    _check_scope(case, user)
+    if not user.can(Permission.CASE_APPROVE):
+        raise CaseError(_l("Chỉ lãnh đạo phân công giải quyết vụ việc."))
+    if workflow.CaseState(case.status) in workflow.END_STATES:
+        raise CaseError(_l("Vụ việc đã kết thúc."))
+    for field_name, uid, roles in (("resolver", resolver_id, (Role.HANDLER.value, Role.LEADER.value)),
+                                   ("leader", leader_id, (Role.LEADER.value,))):
+        if uid is None:
+            continue
+        person = db.session.get(User, uid)
+        if person is None or person.agency_id != case.agency_id or not person.active or person.role not in roles:
+            raise CaseError(_l("Người được chọn không thuộc cơ quan giải quyết hoặc không có vai trò phù hợp."),
+                            field_name)
+    case.resolver_id, case.leader_id = resolver_id, leader_id
+    case.verification_team = verification_team.strip() or None
+    remote_changed = bool(case.is_remote) != bool(is_remote)
+    case.is_remote = bool(is_remote)
+    if remote_changed:
+        _recompute_or_refuse(case)
+    record_event("case", case.id, "assigned", **_actor(user))
+    db.session.flush()

@@ -193,3 +193,42 @@ def test_a_superior_leader_opens_the_second_level_case(app, login_as):
     assert resp.headers["Location"].endswith(f"/staff/cases/{second.id}")
     page = text(province.get(f"/staff/cases/{second.id}"))
     assert "Khiếu nại lần hai" in page and f"/staff/cases/{case.id}" in page
+
+
+def test_a_leader_assigns_the_resolver_and_the_remote_flag_moves_the_due_date(app, login_as):
+    from datetime import date
+
+    from app.calendar.services import due_date
+    from app.cases.models import Case
+    from app.extensions import db
+    from tests.conftest import csrf_of, make_user
+
+    client, leader = login_as("leader", "XCL")
+    handler = make_user("handler", "XCL", full_name="Hà Thị Xã")
+    outsider = make_user("handler", "PLVT")
+    case = Case(kind="complaint_first", agency_id=leader.agency_id, title="Khiếu nại thu hồi đất",
+                accepted_on=date(2026, 3, 2), due_rule_code="complaint.first.resolve",
+                due_date=due_date("complaint.first.resolve", date(2026, 3, 2)))
+    db.session.add(case)
+    db.session.commit()
+    url = f"/staff/cases/{case.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Phân công giải quyết" in page and "Hà Thị Xã" in page
+    token = csrf_of(client, url)
+    bad = client.post(url + "/assign", data={"csrf_token": token, "assign-resolver": str(outsider.id),
+                                             "assign-verification_team": "Tổ 1"})
+    assert bad.status_code == 422  # not a choice of this agency
+    resp = client.post(url + "/assign", data={"csrf_token": token, "assign-resolver": str(handler.id),
+                                              "assign-leader": str(leader.id),
+                                              "assign-verification_team": "Tổ xác minh số 1", "assign-is_remote": "y"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    stored = db.session.get(Case, case.id)
+    assert stored.resolver_id == handler.id and stored.leader_id == leader.id and stored.is_remote
+    assert stored.due_date == date(2026, 4, 16)  # 45 days in a remote area
+    # A handler gets no assignment form.
+    other = app.test_client()
+    from tests.conftest import sign_in
+
+    sign_in(other, handler)
+    assert "Phân công giải quyết" not in other.get(url).get_data(as_text=True)
