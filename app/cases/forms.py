@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, Field, FileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
@@ -163,3 +163,9 @@ class AssignForm(FlaskForm):
     leader = SelectField(_l("Lãnh đạo phê duyệt"), validators=[Optional()])
     verification_team = TextAreaField(_l("Tổ xác minh"), validators=[Length(max=2000)], render_kw={"rows": 2})
     is_remote = BooleanField(_l("Vùng sâu, vùng xa, đi lại khó khăn (thời hạn dài hơn)"))
+
+
+class DecisionFileForm(FlaskForm):
+    """The signed decision or conclusion, scanned or as a file."""
+
+    signed_file = FileField(_l("Tệp quyết định, kết luận đã ký (PDF, JPEG, PNG hoặc DOCX)"))

@@ -63,6 +63,7 @@ PAUSE_KIND_LABELS = {
 
 CASE_EVENT_LABELS = {
     "assigned": _l("Đã phân công giải quyết"),
+    "decision_file": _l("Đã đính kèm quyết định đã ký"),
     **ACTION_LABELS,
     "opened": _l("Thụ lý, mở vụ việc"),
     "complexity": _l("Xác định mức độ phức tạp"),

@@ -82,6 +82,10 @@ class Case(TimestampMixin, Base):
     decision_date: Mapped[date | None] = mapped_column()
     decision_signer: Mapped[str | None] = mapped_column(String(200))
     decision_received_on: Mapped[date | None] = mapped_column()  # by the complainant (appeal window)
+    # The signed decision (scan or file), stored like an attachment (app.storage.files).
+    decision_file_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    decision_file_name: Mapped[str | None] = mapped_column(String(255))
+    decision_file_type: Mapped[str | None] = mapped_column(String(100))
     appeal_window_closes: Mapped[date | None] = mapped_column()
     money_recommended: Mapped[int | None] = mapped_column(BigInteger)  # VND, to recover to the State
     money_recovered: Mapped[int | None] = mapped_column(BigInteger)

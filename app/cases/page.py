@@ -17,6 +17,7 @@ from app.cases import clock, queries, services
 from app.cases.forms import (
     AssessmentEndForm,
     AssignForm,
+    DecisionFileForm,
     AssessmentStartForm,
     ComplexityForm,
     DecideForm,
@@ -84,6 +85,8 @@ def available(case: Case, user) -> list[str]:
         out += list(ENFORCEMENT_ACTIONS)
     if own and user.can(Permission.CASE_APPROVE) and CaseState(case.status) not in END_STATES:
         out.append("assign")
+    if own and user.can(Permission.CASE_WORK) and case.decision_number:
+        out.append("decision_file")
     if (case.kind == CaseKind.COMPLAINT_FIRST.value and case.status == CaseState.DECIDED.value
             and user.can(Permission.CASE_APPROVE) and case.agency.parent_id == user.agency_id):
         out.append("second_level")
@@ -107,6 +110,17 @@ def _decide(case, user, form):
     services.decide(case, user, services.Decision(outcome=form.outcome.data or "", number=form.number.data or "",
                                                   decided_on=form.decided_on.data, signer=form.signer.data or "",
                                                   received_on=received))
+
+
+def _decision_file(case, user, form):
+    """Store the upload; the old file (if replaced) goes once the change is committed."""
+    from flask import g
+
+    upload = form.signed_file.data
+    data = upload.read() if upload else b""
+    g.case_written_keys = written = []
+    g.case_replaced_key = services.attach_decision_file(
+        case, user, filename=getattr(upload, "filename", "") or "", data=data, written_keys=written)
 
 
 def _figures(case, user, form):
@@ -134,6 +148,7 @@ SPECS: dict[str, Spec] = {
         c, u, resolver_id=int(f.resolver.data) if f.resolver.data else None,
         leader_id=int(f.leader.data) if f.leader.data else None,
         verification_team=f.verification_team.data or "", is_remote=bool(f.is_remote.data))),
+    "decision_file": Spec(DecisionFileForm, _decision_file),
     "second_level": Spec(SecondLevelForm, lambda c, u, f: services.open_second_level(c, u, received_on=f.received_on.data)),
 }
 

@@ -342,3 +342,29 @@ def assign(case: Case, user, *, resolver_id: int | None, leader_id: int | None, 
         _recompute_or_refuse(case)
     record_event("case", case.id, "assigned", **_actor(user))
     db.session.flush()
+
+
+def attach_decision_file(case: Case, user, *, filename: str, data: bytes, written_keys: list[str]) -> None:
+    """Keep the signed decision (PDF, image or DOCX, checked by content) with the case; a newer file
+    replaces the older one, which is removed once the change is committed by the caller."""
+    from app.petitions.services import _safe_name
+    from app.storage import files
+    from app.storage.inspect import UploadRejected, check_upload
+
+    _check_scope(case, user)
+    if not case.decision_number:
+        raise CaseError(_l("Hãy ghi quyết định hoặc kết luận trước khi đính kèm bản đã ký."), "signed_file")
+    if not data:
+        raise CaseError(_l("Hãy chọn tệp quyết định đã ký."), "signed_file")
+    try:
+        checked = check_upload(data)
+    except UploadRejected as exc:
+        raise CaseError(str(exc), "signed_file") from exc
+    key = files.save_bytes(checked.data)
+    written_keys.append(key)
+    replaced = case.decision_file_key
+    case.decision_file_key, case.decision_file_name = key, _safe_name(filename)
+    case.decision_file_type = checked.content_type
+    record_event("case", case.id, "decision_file", note=case.decision_file_name, **_actor(user))
+    db.session.flush()
+    return replaced

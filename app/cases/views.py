@@ -1,7 +1,7 @@
 """Staff case screens: the list with its tabs, the case page, one POST per action."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from app.cases import clock, queries, services
 from app.cases.labels import CASE_KIND_LABELS, template_labels
 from app.cases.page import SPECS, action_forms, attach_error, available, make_form, render_detail
 from app.extensions import db
+from app.storage import files
 
 bp = Blueprint("cases", __name__, url_prefix="/staff/cases")
 
@@ -63,6 +64,8 @@ def act(case_id: int, action: str):
         db.session.commit()
     except (services.CaseError, clock.ClockError) as exc:
         db.session.rollback()
+        for key in getattr(g, "case_written_keys", []):  # a stored upload whose change did not commit
+            files.delete(key)
         db.session.expire_all()
         case = _load(case_id)
         if not isinstance(exc, services.CaseError):
@@ -71,8 +74,21 @@ def act(case_id: int, action: str):
         forms = action_forms(case, current_user, **{action: form})
         forms.setdefault(action, form)  # keep the refused form on the page even if no longer offered
         return render_detail(case, current_user, forms=forms, status=422, active=action)
+    if getattr(g, "case_replaced_key", None):
+        files.delete(g.case_replaced_key)
     if created is not None and hasattr(created, "kind") and created.id != case.id:
         flash(_("Đã thụ lý khiếu nại lần hai: vụ việc số %(id)s.", id=created.id), "success")
         return redirect(url_for("cases.detail", case_id=created.id))
     flash(_("Đã cập nhật vụ việc số %(id)s.", id=case.id), "success")
     return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.get("/<int:case_id>/decision-file")
+@staff_required(Permission.CASE_READ)
+def decision_file(case_id: int):
+    """Download the signed decision of a case in the user's scope."""
+    case = _load(case_id)
+    if not case.decision_file_key:
+        abort(404)
+    return send_file(files.path_for(case.decision_file_key), mimetype=case.decision_file_type, as_attachment=True,
+                     download_name=case.decision_file_name or "quyet-dinh", max_age=0)

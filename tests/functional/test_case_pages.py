@@ -232,3 +232,46 @@ def test_a_leader_assigns_the_resolver_and_the_remote_flag_moves_the_due_date(ap
 
     sign_in(other, handler)
     assert "Phân công giải quyết" not in other.get(url).get_data(as_text=True)
+
+
+def test_the_signed_decision_is_attached_checked_and_downloaded(app, login_as):
+    import io
+    from datetime import date
+
+    from app.calendar.services import due_date
+    from app.cases import services as case_services
+    from app.cases.models import Case
+    from app.extensions import db
+    from app.storage import files
+    from tests.conftest import csrf_of, make_user, sign_in
+    from tests.files import pdf_bytes
+
+    client, leader = login_as("leader", "XCL")
+    case = Case(kind="denunciation", agency_id=leader.agency_id, title="Tố cáo cán bộ", accepted_on=date(2026, 3, 2),
+                due_rule_code="denunciation.resolve", due_date=due_date("denunciation.resolve", date(2026, 3, 2)))
+    db.session.add(case)
+    db.session.flush()
+    url = f"/staff/cases/{case.id}"
+    case_services.apply(case, "start_verification", leader)
+    db.session.commit()
+    assert "Đính kèm quyết định đã ký" not in client.get(url).get_data(as_text=True)  # nothing decided yet
+    case_services.decide(case, leader, case_services.Decision("true", "05/KL-UBND", date(2026, 3, 30), "Lộc Văn Xuân"))
+    db.session.commit()
+    token = csrf_of(client, url)
+    bad = client.post(url + "/decision_file", data={"csrf_token": token, "decision_file-signed_file":
+                                                    (io.BytesIO(b"MZ not a pdf"), "ket-luan.pdf")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and "Chỉ nhận tệp PDF" in bad.get_data(as_text=True)
+    ok = client.post(url + "/decision_file", data={"csrf_token": token, "decision_file-signed_file":
+                                                   (io.BytesIO(pdf_bytes()), "ket-luan-05.pdf")},
+                     content_type="multipart/form-data")
+    assert ok.status_code == 302, ok.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    stored = db.session.get(Case, case.id)
+    assert stored.decision_file_name == "ket-luan-05.pdf" and files.read_bytes(stored.decision_file_key) == pdf_bytes()
+    download = client.get(url + "/decision-file")
+    assert download.status_code == 200 and download.data == pdf_bytes()
+    # Another agency does not get it.
+    other = app.test_client()
+    sign_in(other, make_user("leader", "PLVT"))
+    assert other.get(url + "/decision-file").status_code == 404
