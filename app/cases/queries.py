@@ -124,3 +124,35 @@ def enforcement_overdue(user, today: date | None = None) -> list[Case]:
     return list(db.session.scalars(scoped(user).where(_enforcement_overdue_clause(today))
                                    .options(selectinload(Case.agency))
                                    .order_by(Case.enforcement_due.asc(), Case.id.asc())))
+
+
+@dataclass
+class AgencyGlance:
+    """A leader's view of the agency's cases: how many are open in each kind and state, and overdue."""
+
+    by_kind_state: dict[tuple[str, str], int]
+    overdue_by_kind: dict[str, int]
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({k for k, _s in self.by_kind_state})
+
+    @property
+    def states(self) -> list[str]:
+        order = [s.value for s in CaseState]
+        return sorted({s for _k, s in self.by_kind_state}, key=order.index)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind_state.values())
+
+
+def agency_glance(user, *, today: date | None = None) -> AgencyGlance:
+    """The open cases of the user's own agency grouped by kind and state (two GROUP BY queries)."""
+    today = today or local_today()
+    open_ = and_(Case.agency_id == user.agency_id, Case.status.not_in([s.value for s in END_STATES]))
+    rows = db.session.execute(select(Case.kind, Case.status, func.count()).where(open_)
+                              .group_by(Case.kind, Case.status)).all()
+    overdue = db.session.execute(select(Case.kind, func.count()).where(open_, Case.due_date < today)
+                                 .group_by(Case.kind)).all()
+    return AgencyGlance({(k, s): n for k, s, n in rows}, {k: n for k, n in overdue})

@@ -43,4 +43,10 @@ def home():
         from app.cases.queries import tab_counts as case_tab_counts
 
         context["cases"] = case_tab_counts(user, today=today)
+    if user.can(Permission.CASE_APPROVE):
+        from app.cases.labels import CASE_KIND_LABELS, CASE_STATE_LABELS
+        from app.cases.queries import agency_glance
+
+        context.update(glance=agency_glance(user, today=today), CASE_KIND_LABELS=CASE_KIND_LABELS,
+                       CASE_STATE_LABELS=CASE_STATE_LABELS)
     return render_template("staff/home.html", **context)

@@ -168,3 +168,27 @@ def test_duty_warnings_and_upcoming_days(login_as):
     # The reception board's head is not checked by the "any administrative agency" rule.
     btcd, _user = login_as("receptionist", "BTCD")
     assert warnings_box(text(btcd.get("/staff/"))) == ""
+
+
+def test_a_leader_sees_the_agencys_cases_at_a_glance(login_as):
+    from datetime import date, timedelta
+
+    from app.cases.models import Case
+    from app.extensions import db
+    from app.formatting import local_today
+
+    client, leader = login_as("leader", "XCL")
+    today = local_today()
+    for kind, status, due in [("denunciation", "verifying", today - timedelta(days=2)),
+                              ("denunciation", "verifying", today + timedelta(days=10)),
+                              ("complaint_first", "accepted", today + timedelta(days=5)),
+                              ("complaint_first", "closed", today - timedelta(days=30))]:
+        db.session.add(Case(kind=kind, status=status, agency_id=leader.agency_id, title="Vụ việc",
+                            accepted_on=date(2026, 1, 5), due_date=due))
+    db.session.commit()
+    page = client.get("/staff/").get_data(as_text=True)
+    table = page[page.index('id="agency-glance"'):page.index("</table>", page.index('id="agency-glance"'))]
+    assert "Tố cáo" in table and "<td>2</td>" in table  # two denunciations being verified
+    assert 'class="text-danger fw-semibold">1</td>' in table  # one of them overdue
+    handler_client, _ = login_as("handler", "XCL")
+    assert 'id="agency-glance"' not in handler_client.get("/staff/").get_data(as_text=True)
