@@ -81,8 +81,7 @@ def test_fifty_citizens_at_the_same_moment_get_gap_free_codes(live_app, backend)
         except BaseException as exc:  # noqa: BLE001 - reported below
             with lock:
                 errors.append(exc)
-        finally:
-            db.session.remove()
+        # Leaving the app context removed the thread's session (Flask-SQLAlchemy's teardown).
 
     threads = [threading.Thread(target=worker) for _ in range(n)]
     for t in threads:
