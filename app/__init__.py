@@ -72,6 +72,9 @@ def register_blueprints(app: Flask) -> None:
     from app.calendar.views import bp as calendar_bp
     from app.cases.views import bp as cases_bp
     from app.documents.views import bp as documents_bp
+    from app.imports.views import bp as imports_bp
+    from app.inspections.views import bp as inspections_bp
+    from app.oversight.directive_views import bp as directives_bp
     from app.oversight.views import bp as oversight_bp
     from app.petitions.views import bp as petitions_bp
     from app.portal.views import bp as portal_bp
@@ -80,6 +83,8 @@ def register_blueprints(app: Flask) -> None:
     from app.reception.register_views import bp as register_bp
     from app.reception.session_views import bp as sessions_bp
     from app.reception.views import bp as reception_bp
+    from app.reports.public_views import bp as stats_public_bp
+    from app.reports.views import bp as reports_bp
     from app.staff.views import bp as staff_bp
 
     app.register_blueprint(portal_bp)
@@ -96,6 +101,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(online_public_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(oversight_bp)
+    app.register_blueprint(directives_bp)
+    app.register_blueprint(inspections_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(stats_public_bp)
+    app.register_blueprint(imports_bp)
 
 
 def register_security(app: Flask) -> None:

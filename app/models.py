@@ -22,7 +22,9 @@ from app.reception.models import (  # noqa: F401
     Person,
     ReceptionDutyRule,
     ReceptionSession,
-    SessionTask,
     Visit,
     VisitVisitor,
 )
+from app.oversight.models import Directive, DirectiveNote  # noqa: F401
+from app.inspections.models import Inspection, InspectionFollowUp, InspectionRecovery  # noqa: F401
+from app.imports.models import ImportBatch, ImportedRow  # noqa: F401

@@ -36,6 +36,13 @@ class Permission(str, enum.Enum):
     CASE_READ = "agency:case:read"
     CASE_WORK = "agency:case:work"
     CASE_APPROVE = "agency:case:approve"
+    DIRECTIVE_READ = "agency:directive:read"
+    DIRECTIVE_WORK = "agency:directive:work"  # progress notes, mark done
+    DIRECTIVE_MANAGE = "agency:directive:manage"  # assign, change, delete
+    INSPECTION_READ = "agency:inspection:read"
+    INSPECTION_MANAGE = "agency:inspection:manage"
+    REPORT_READ = "agency:report:read"
+    IMPORT_RUN = "agency:import:run"
     CALENDAR_READ = "site:calendar:read"
     CALENDAR_MANAGE = "site:calendar:manage"
     USER_MANAGE = "site:user:manage"
@@ -47,6 +54,7 @@ _DESK = {Permission.VISIT_READ, Permission.VISIT_LOG, Permission.ONLINE_MANAGE}
 _HANDLER = {
     Permission.PETITION_READ, Permission.PETITION_REGISTER, Permission.PETITION_TRIAGE,
     Permission.PETITION_ATTACHMENT_READ, Permission.CALENDAR_READ, Permission.CASE_READ, Permission.CASE_WORK,
+    Permission.DIRECTIVE_READ, Permission.DIRECTIVE_WORK, Permission.INSPECTION_READ, Permission.INSPECTION_MANAGE,
 } | _DESK
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -55,9 +63,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   Permission.SESSION_MANAGE} | _DESK),
     Role.HANDLER: frozenset(_HANDLER),
     Role.LEADER: frozenset(_HANDLER | {Permission.PETITION_APPROVE, Permission.IDENTITY_REVEAL,
-                                       Permission.SESSION_MANAGE, Permission.CASE_APPROVE}),
+                                       Permission.SESSION_MANAGE, Permission.CASE_APPROVE,
+                                       Permission.DIRECTIVE_MANAGE, Permission.REPORT_READ, Permission.IMPORT_RUN}),
     Role.SUPERVISOR: frozenset({Permission.PETITION_READ, Permission.SUBTREE_READ, Permission.SUBTREE_URGE,
-                                Permission.CALENDAR_READ, Permission.VISIT_READ, Permission.CASE_READ}),
+                                Permission.CALENDAR_READ, Permission.VISIT_READ, Permission.CASE_READ,
+                                Permission.DIRECTIVE_READ, Permission.INSPECTION_READ, Permission.REPORT_READ}),
     Role.ADMIN: frozenset({Permission.USER_MANAGE, Permission.AGENCY_MANAGE, Permission.CATEGORY_MANAGE,
                            Permission.CALENDAR_MANAGE, Permission.CALENDAR_READ}),
 }

@@ -267,37 +267,8 @@ class ReceptionSession(TimestampMixin, Base):
     leader = relationship("User", foreign_keys=[leader_id])
     visits: Mapped[list[Visit]] = relationship(back_populates="session", order_by="Visit.visited_at")
     tasks: Mapped[list[SessionTask]] = relationship(
-        back_populates="session", order_by="SessionTask.position", cascade="all, delete-orphan"
+        back_populates="session", order_by="Directive.position", cascade="all, delete-orphan"
     )
-
-
-class TaskStatus(str, enum.Enum):
-    """A conclusion item: still to do, or done."""
-
-    OPEN = "open"
-    DONE = "done"
-
-
-class SessionTask(TimestampMixin, Base):
-    """One item of a conclusion notice: what a body must do, by when (later a Directive)."""
-
-    __tablename__ = "session_tasks"
-    __table_args__ = (CheckConstraint(enum_check("status", [s.value for s in TaskStatus]), name="status"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("reception_sessions.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
-    content: Mapped[str] = mapped_column(Text)
-    assignee_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
-    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    due_on: Mapped[date] = mapped_column(index=True)
-    status: Mapped[str] = mapped_column(String(10), default=TaskStatus.OPEN.value)
-    done_on: Mapped[date | None] = mapped_column()
-    result_note: Mapped[str | None] = mapped_column(Text)
-
-    session: Mapped[ReceptionSession] = relationship(back_populates="tasks")
-    assignee_agency: Mapped[Agency] = relationship()
-    assignee_user = relationship("User", foreign_keys=[assignee_user_id])
 
 
 # --- online reception (Luật 136/2025/QH15) ---------------------------------------------------

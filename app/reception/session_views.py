@@ -20,7 +20,7 @@ from app.extensions import db
 from app.formatting import format_date, local_today
 from app.reception import labels
 from app.reception import sessions as svc
-from app.reception.models import SessionStatus, TaskStatus
+from app.reception.models import SessionStatus
 from app.reception.session_forms import (
     CancelForm,
     ConclusionForm,
@@ -311,7 +311,7 @@ def task_edit(session_id: int, task_id: int):
     form = TaskForm(data={"content": task.content, "assignee_agency": str(task.assignee_agency_id),
                           "assignee_user": str(task.assignee_user_id or ""), "due_on": task.due_on})
     _fill_task_choices(form, session)
-    if task.status != TaskStatus.OPEN.value:
+    if task.is_done:
         flash(_("Việc đã hoàn thành, không sửa được."), "info")
         return redirect(url_for("sessions.show", session_id=session.id, _anchor="h-tasks"))
     if not form.validate_on_submit():
@@ -334,7 +334,7 @@ def task_done(session_id: int, task_id: int):
     """Mark an item done: the date and what was done."""
     session = _manageable(session_id)
     task = _or_404(svc.get_task(session, task_id))
-    if task.status != TaskStatus.OPEN.value:
+    if task.is_done:
         flash(_("Việc này đã được ghi nhận hoàn thành."), "info")
         return redirect(url_for("sessions.show", session_id=session.id, _anchor="h-tasks"))
     form = TaskDoneForm(data={"done_on": local_today()})

@@ -9,7 +9,7 @@ what the user may see (`app.auth.scope`).
 Luật Tiếp công dân 2013: Đ.12.5 (Chủ tịch UBND tỉnh, 1 ngày/tháng), Đ.15.2.d (Chủ tịch UBND xã,
 1 ngày/tuần), Đ.18.2 (người đứng đầu cơ quan hành chính, 1 ngày/tháng), Đ.18.3 (tiếp đột xuất).
 After the day the head issues a conclusion notice (thông báo kết luận) saying what each body must
-do by when: each item is a `SessionTask`.
+do by when: each item is a `Directive`.
 """
 from __future__ import annotations
 
@@ -31,14 +31,13 @@ from app.calendar.services import WorkCalendar
 from app.extensions import db
 from app.petitions.queries import Page
 from app.formatting import LOCAL_TZ, format_date
+from app.oversight.models import Directive, DirectiveSource
 from app.reception.models import (
     DutyPeriod,
     ReceptionDutyRule,
     ReceptionSession,
     SessionMode,
     SessionStatus,
-    SessionTask,
-    TaskStatus,
     Visit,
 )
 
@@ -432,6 +431,8 @@ def save_conclusion(session: ReceptionSession, data: ConclusionData, *, actor, t
     note = _changes(session, values)
     for key, value in values.items():
         setattr(session, key, value)
+    for task in session.tasks:  # the notice's items are directives issued by it
+        task.issued_on, task.document_number = data.issued_on, number
     db.session.flush()
     _event(session, action, actor, note=note or None)
     return session
@@ -483,20 +484,23 @@ def _check_task(session: ReceptionSession, data: TaskData) -> dict:
             "assignee_user_id": data.assignee_user_id, "due_on": data.due_on}
 
 
-def add_task(session: ReceptionSession, data: TaskData, *, actor) -> SessionTask:
+def add_task(session: ReceptionSession, data: TaskData, *, actor) -> Directive:
     """Add an item to the conclusion notice: what a body must do, by when."""
     values = _check_task(session, data)
     position = max((t.position for t in session.tasks), default=0) + 1
-    task = SessionTask(session=session, position=position, status=TaskStatus.OPEN.value, **values)
+    task = Directive(session=session, position=position, source=DirectiveSource.RECEPTION_SESSION.value,
+                     issuer_agency_id=session.agency_id, source_name=session.leader_name,
+                     document_number=session.conclusion_number, issued_on=session.conclusion_date,
+                     created_by_id=getattr(actor, "id", None), **values)
     db.session.add(task)
     db.session.flush()
     _event(session, "task_added", actor, note=f"#{task.id} {format_date(task.due_on)}: {task.content[:200]}")
     return task
 
 
-def update_task(task: SessionTask, data: TaskData, *, actor) -> SessionTask:
+def update_task(task: Directive, data: TaskData, *, actor) -> Directive:
     """Change an open item (a done one stays as recorded)."""
-    if task.status != TaskStatus.OPEN.value:
+    if task.is_done:
         raise SessionError(_l("Việc đã hoàn thành, không sửa được."))
     values = _check_task(task.session, data)
     note = _changes(task, values)
@@ -507,9 +511,9 @@ def update_task(task: SessionTask, data: TaskData, *, actor) -> SessionTask:
     return task
 
 
-def complete_task(task: SessionTask, done_on: date | None, result_note: str, *, actor, today: date) -> SessionTask:
+def complete_task(task: Directive, done_on: date | None, result_note: str, *, actor, today: date) -> Directive:
     """Mark an item done, on a date, with what was done."""
-    if task.status != TaskStatus.OPEN.value:
+    if task.is_done:
         raise SessionError(_l("Việc này đã được ghi nhận hoàn thành."))
     if done_on is None:
         raise SessionError(_l("Hãy nhập ngày hoàn thành."), "done_on")
@@ -521,12 +525,11 @@ def complete_task(task: SessionTask, done_on: date | None, result_note: str, *, 
     note = (result_note or "").strip()
     if not note:
         raise SessionError(_l("Hãy ghi kết quả thực hiện."), "result_note")
-    task.status = TaskStatus.DONE.value
     task.done_on = done_on
     task.result_note = note
     db.session.flush()
     _event(task.session, "task_done", actor, note=f"#{task.id} {format_date(done_on)}: {note[:200]}",
-           from_status=TaskStatus.OPEN.value, to_status=TaskStatus.DONE.value)
+           from_status="open", to_status="done")
     return task
 
 
@@ -548,10 +551,10 @@ def get_manageable(user, session_id: int) -> ReceptionSession | None:
         ReceptionSession.id == session_id, ReceptionSession.agency_id == user.agency_id)).first()
 
 
-def get_task(session: ReceptionSession, task_id: int) -> SessionTask | None:
+def get_task(session: ReceptionSession, task_id: int) -> Directive | None:
     """A task of this session, or None (404)."""
-    return db.session.scalars(select(SessionTask).where(
-        SessionTask.id == task_id, SessionTask.session_id == session.id)).first()
+    return db.session.scalars(select(Directive).where(
+        Directive.id == task_id, Directive.session_id == session.id)).first()
 
 
 def get_rule(rule_id: int) -> ReceptionDutyRule | None:
@@ -624,7 +627,7 @@ def upcoming_sessions(user, today: date, limit: int = 5) -> list[ReceptionSessio
 class TaskSummary:
     """Open conclusion tasks for the dashboard: the first ones by due date and the counts."""
 
-    items: list[SessionTask]
+    items: list[Directive]
     total: int
     overdue: int
 
@@ -632,15 +635,15 @@ class TaskSummary:
 def open_tasks(user, today: date, limit: int = 10) -> TaskSummary:
     """Open conclusion items assigned to, or issued by, an agency of the user's scope."""
     scope = visible_agency_ids(user)
-    stmt = (select(SessionTask).join(ReceptionSession, SessionTask.session_id == ReceptionSession.id)
-            .where(SessionTask.status == TaskStatus.OPEN.value,
-                   or_(SessionTask.assignee_agency_id.in_(scope), ReceptionSession.agency_id.in_(scope))))
+    stmt = (select(Directive).join(ReceptionSession, Directive.session_id == ReceptionSession.id)
+            .where(Directive.done_on.is_(None),
+                   or_(Directive.assignee_agency_id.in_(scope), ReceptionSession.agency_id.in_(scope))))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     overdue = db.session.scalar(select(func.count()).select_from(
-        stmt.where(SessionTask.due_on < today).subquery()))
-    items = db.session.scalars(stmt.options(selectinload(SessionTask.session).selectinload(ReceptionSession.agency),
-                                            selectinload(SessionTask.assignee_agency))
-                               .order_by(SessionTask.due_on, SessionTask.id).limit(limit)).all()
+        stmt.where(Directive.due_on < today).subquery()))
+    items = db.session.scalars(stmt.options(selectinload(Directive.session).selectinload(ReceptionSession.agency),
+                                            selectinload(Directive.assignee_agency))
+                               .order_by(Directive.due_on, Directive.id).limit(limit)).all()
     return TaskSummary(list(items), total or 0, overdue or 0)
 
 

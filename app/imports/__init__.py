@@ -1,0 +1,1 @@
+"""Import of existing registers (XLSX / CSV) kept by offices before the system."""

@@ -1,0 +1,1 @@
+"""Inspections (cuộc thanh tra): their conclusions, the money and land found, and recovery."""

@@ -1,0 +1,1 @@
+"""Reports: the official statistical forms, the narrative summary, charts and public statistics."""
