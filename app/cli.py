@@ -41,14 +41,20 @@ def seed_demo() -> None:
 
     if not current_app.config.get("DEMO_DATA_ALLOWED"):
         raise click.ClickException("Demo data is not loaded in production.")
+    from app.inspections.demo import load_demo_inspections
+    from app.oversight.demo import load_demo_directives
     from app.reception.demo import load_demo_reception
 
     added = load_demo_agencies()
     users = load_demo_users()
     db.session.flush()
     visits = load_demo_reception()
+    inspections = load_demo_inspections()
+    directives = load_demo_directives()
     db.session.commit()
     click.echo(f"Demo agencies: {added} added; demo accounts: {users} added; demo visits: {visits} added")
+    click.echo(f"Demo inspections: {inspections} added")
+    click.echo(f"Demo directives: {directives} added")
     click.echo("")
     port = os.environ.get("PORT", "5000")
     click.echo(f"Demo logins at http://127.0.0.1:{port}/staff/login (password for all: {demo_password()}):")
@@ -82,6 +88,7 @@ def init_cli(app: Flask) -> None:
     from app.calendar.cli import calendar_cli
     from app.notifications.cli import outbox_cli
     from app.notifications.reminders import reminders_cli
+    from app.reports.cli import reports_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
@@ -89,3 +96,4 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(calendar_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(reports_cli)
