@@ -86,6 +86,7 @@ def init_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from app.auth.cli import users_cli
     from app.calendar.cli import calendar_cli
+    from app.imports.cli import import_register
     from app.notifications.cli import outbox_cli
     from app.notifications.reminders import reminders_cli
     from app.reports.cli import reports_cli
@@ -96,4 +97,5 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(calendar_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(import_register)
     app.cli.add_command(reports_cli)

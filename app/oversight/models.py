@@ -11,11 +11,12 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, and_, case, text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, and_, case, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agencies.models import Agency
 from app.db import Base, TimestampMixin, enum_check
+from app.text import fold
 
 
 class DirectiveSource(str, enum.Enum):
@@ -67,12 +68,16 @@ class Directive(TimestampMixin, Base):
                                                    index=True)
     position: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Content, source and document number without diacritics, for the list's search (kept by
+    # `_fold_search` on every insert and update, whoever writes the row).
+    search_folded: Mapped[str | None] = mapped_column(Text)
 
     issuer_agency: Mapped[Agency | None] = relationship(foreign_keys=[issuer_agency_id])
     assignee_agency: Mapped[Agency] = relationship(foreign_keys=[assignee_agency_id])
     assignee_user = relationship("User", foreign_keys=[assignee_user_id])
     session = relationship("ReceptionSession", back_populates="tasks")
-    notes: Mapped[list[DirectiveNote]] = relationship(back_populates="directive", order_by="DirectiveNote.noted_on",
+    notes: Mapped[list[DirectiveNote]] = relationship(back_populates="directive",
+                                                      order_by=lambda: (DirectiveNote.noted_on, DirectiveNote.id),
                                                       cascade="all, delete-orphan")
 
     @property
@@ -82,6 +87,17 @@ class Directive(TimestampMixin, Base):
     def status_on(self, day: date) -> DirectiveStatus:
         """The status as it stood at the end of `day`."""
         return directive_status(self.due_on, self.done_on, day)
+
+
+def search_text(directive: Directive) -> str:
+    """What the list's search matches, folded: content, who gave it, the document number."""
+    return fold(" ".join(filter(None, [directive.content, directive.source_name, directive.document_number])))
+
+
+@event.listens_for(Directive, "before_insert")
+@event.listens_for(Directive, "before_update")
+def _fold_search(_mapper, _connection, target: Directive) -> None:
+    target.search_folded = search_text(target)
 
 
 def directive_status(due_on: date, done_on: date | None, day: date) -> DirectiveStatus:

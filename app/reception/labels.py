@@ -50,11 +50,6 @@ SESSION_MODE_LABELS = {
     "delegated": _l("Ủy quyền cấp phó tiếp"),
 }
 
-TASK_STATUS_LABELS = {
-    "open": _l("Đang thực hiện"),
-    "done": _l("Đã hoàn thành"),
-}
-
 PERIOD_LABELS = {
     "week": _l("tuần"),
     "month": _l("tháng"),
@@ -98,7 +93,6 @@ def init_labels(app) -> None:
         VISITOR_ROLE_LABELS=VISITOR_ROLE_LABELS,
         SESSION_STATUS_LABELS=SESSION_STATUS_LABELS,
         SESSION_MODE_LABELS=SESSION_MODE_LABELS,
-        TASK_STATUS_LABELS=TASK_STATUS_LABELS,
         PERIOD_LABELS=PERIOD_LABELS,
         ONLINE_STATUS_LABELS=ONLINE_STATUS_LABELS,
         HISTORY_TYPE_LABELS=HISTORY_TYPE_LABELS,

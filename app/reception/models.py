@@ -266,7 +266,7 @@ class ReceptionSession(TimestampMixin, Base):
     agency: Mapped[Agency] = relationship()
     leader = relationship("User", foreign_keys=[leader_id])
     visits: Mapped[list[Visit]] = relationship(back_populates="session", order_by="Visit.visited_at")
-    tasks: Mapped[list[SessionTask]] = relationship(
+    tasks: Mapped[list[Directive]] = relationship(
         back_populates="session", order_by="Directive.position", cascade="all, delete-orphan"
     )
 

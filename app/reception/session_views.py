@@ -40,7 +40,7 @@ bp = Blueprint("sessions", __name__, url_prefix="/staff/reception/sessions")
 def _labels():
     """Label tables of the session templates."""
     return {"SESSION_STATUS_LABELS": labels.SESSION_STATUS_LABELS, "SESSION_MODE_LABELS": labels.SESSION_MODE_LABELS,
-            "TASK_STATUS_LABELS": labels.TASK_STATUS_LABELS, "PERIOD_LABELS": labels.PERIOD_LABELS,
+            "PERIOD_LABELS": labels.PERIOD_LABELS,
             "OUTCOME_LABELS": labels.OUTCOME_LABELS, "AGENCY_KIND_LABELS": AGENCY_KIND_LABELS,
             "LEVEL_LABELS": LEVEL_LABELS, "MASKED": labels.MASKED}
 

@@ -623,39 +623,6 @@ def upcoming_sessions(user, today: date, limit: int = 5) -> list[ReceptionSessio
         .order_by(ReceptionSession.held_on, ReceptionSession.start_time, ReceptionSession.id).limit(limit)))
 
 
-@dataclass
-class TaskSummary:
-    """Open conclusion tasks for the dashboard: the first ones by due date and the counts."""
-
-    items: list[Directive]
-    total: int
-    overdue: int
-
-
-def open_tasks(user, today: date, limit: int = 10) -> TaskSummary:
-    """Open conclusion items assigned to, or issued by, an agency of the user's scope."""
-    scope = visible_agency_ids(user)
-    stmt = (select(Directive).join(ReceptionSession, Directive.session_id == ReceptionSession.id)
-            .where(Directive.done_on.is_(None),
-                   or_(Directive.assignee_agency_id.in_(scope), ReceptionSession.agency_id.in_(scope))))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    overdue = db.session.scalar(select(func.count()).select_from(
-        stmt.where(Directive.due_on < today).subquery()))
-    items = db.session.scalars(stmt.options(selectinload(Directive.session).selectinload(ReceptionSession.agency),
-                                            selectinload(Directive.assignee_agency))
-                               .order_by(Directive.due_on, Directive.id).limit(limit)).all()
-    return TaskSummary(list(items), total or 0, overdue or 0)
-
-
-def visible_session_ids(user, session_ids) -> set[int]:
-    """Which of these sessions the user may open (a task's link is shown only then)."""
-    ids = list(session_ids)
-    if not ids:
-        return set()
-    return set(db.session.scalars(select(ReceptionSession.id).where(
-        ReceptionSession.id.in_(ids), ReceptionSession.agency_id.in_(visible_agency_ids(user)))))
-
-
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The aware instants starting `day` and the next day in Viet Nam time."""
     start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)

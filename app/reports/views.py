@@ -102,7 +102,7 @@ def _linked_narrative(summary, keep) -> Markup:
 
     html = str(escape(narrative(summary, fig)))
     for i, (key, text) in enumerate(links):
-        url = url_for("reports.cell", code="tom-tat", col=key, row="total", **keep)
+        url = url_for("reports.cell", form_code="tom-tat", col=key, row="total", **keep)
         title = escape(str(SUMMARY.column(key).label))
         html = html.replace(f"\x01{i}\x02", f'<a href="{escape(url)}" title="{title}">{escape(text)}</a>')
     return Markup(html)
@@ -127,10 +127,11 @@ def index():
         summary_form=SUMMARY)
 
 
-@bp.route("/forms/<code>")
+@bp.route("/forms/<form_code>")
 @staff_required(Permission.REPORT_READ)
-def form(code: str):
+def form(form_code: str):
     """One official form on screen: every cell a link to its records."""
+    code = form_code
     if code not in FORMS:
         abort(404)
     period, scope, keep = _require_period(request.args)
@@ -139,16 +140,20 @@ def form(code: str):
                            keep=keep)
 
 
-@bp.route("/forms/<code>/cell")
+@bp.route("/forms/<form_code>/cell")
 @staff_required(Permission.REPORT_READ)
-def cell(code: str):
+def cell(form_code: str):
     """The records one figure counts."""
+    code = form_code
     form_spec = ALL_FORMS.get(code)
     if form_spec is None:
         abort(404)
     column = form_spec.column(request.args.get("col", ""))
-    if column is None:
-        abort(404)
+    if column is None:  # a link without its column: the whole form (or the summary) instead
+        args = {k: v for k, v in request.args.items() if k not in ("col", "row", "page")}
+        if code in FORMS:
+            return redirect(url_for("reports.form", form_code=code, **args))
+        return redirect(url_for("reports.index", **args))
     period, scope, keep = _require_period(request.args)
     row_key = request.args.get("row", "total")
     try:
@@ -160,7 +165,7 @@ def cell(code: str):
     except LookupError:
         abort(404)
     row_label = next((r.label for r in scope.rows() if r.key == row_key), _("Tổng cộng"))
-    args = dict(keep, code=code, col=column.key, row=row_key)
+    args = dict(keep, form_code=code, col=column.key, row=row_key)
     return render_template("reports/cell.html", code=code, form=form_spec, column=column, period=period,
                            scope=scope, page=page, value=value, row_label=row_label, keep=keep, args=args)
 

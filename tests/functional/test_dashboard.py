@@ -11,7 +11,8 @@ from sqlalchemy import select
 from app.agencies.models import Agency
 from app.extensions import db
 from app.formatting import LOCAL_TZ, local_today
-from app.reception.models import ReceptionSession, SessionTask, Visit
+from app.oversight.models import Directive
+from app.reception.models import ReceptionSession, Visit
 from app.reception.seed import load_duty_rules
 from tests.functional.test_triage import register_paper
 
@@ -112,37 +113,49 @@ def test_petitions_awaiting_triage(login_as):
     assert re.search(r'id="figure-petitions-open">0 đơn chờ xử lý<', text(other.get("/staff/")))
 
 
-def test_conclusion_tasks_of_the_agency(login_as):
+def test_open_directives_of_the_agency(login_as):
     today = local_today()
     session = add_session("LS", today - timedelta(days=30), status="held", conclusion_number="7/TB-UBND",
                           conclusion_date=today - timedelta(days=25), conclusion_summary="Kết luận")
-    xcl, ttls = agency("XCL").id, agency("TTLS").id
+    ls, xcl, ttls = agency("LS").id, agency("XCL").id, agency("TTLS").id
+    notice = {"session_id": session.id, "source": "reception_session", "issuer_agency_id": ls,
+              "source_name": "Lý Văn Chủ", "document_number": "7/TB-UBND", "issued_on": today - timedelta(days=25)}
     db.session.add_all([
-        SessionTask(session_id=session.id, position=1, content="Trả lời hộ bà Hoa", assignee_agency_id=xcl,
-                    due_on=today - timedelta(days=2)),
-        SessionTask(session_id=session.id, position=2, content="Đo đạc lại thửa đất", assignee_agency_id=xcl,
-                    due_on=today + timedelta(days=10)),
-        SessionTask(session_id=session.id, position=3, content="Đã xong từ trước", assignee_agency_id=xcl,
-                    due_on=today - timedelta(days=5), status="done", done_on=today - timedelta(days=6),
-                    result_note="Xong"),
-        SessionTask(session_id=session.id, position=4, content="Việc của thanh tra", assignee_agency_id=ttls,
-                    due_on=today + timedelta(days=3)),
+        Directive(position=1, content="Trả lời hộ bà Hoa", assignee_agency_id=xcl, due_on=today - timedelta(days=2),
+                  **notice),
+        Directive(position=2, content="Đo đạc lại thửa đất", assignee_agency_id=xcl,
+                  due_on=today + timedelta(days=10), **notice),
+        Directive(position=3, content="Đã xong từ trước", assignee_agency_id=xcl, due_on=today - timedelta(days=5),
+                  done_on=today - timedelta(days=6), result_note="Xong", **notice),
+        Directive(position=4, content="Việc của thanh tra", assignee_agency_id=ttls,
+                  due_on=today + timedelta(days=3), **notice),
+        # Not from a reception day: the chairman's own directive counts the same.
+        Directive(source="chairman", issuer_agency_id=ls, issued_on=today - timedelta(days=3),
+                  content="Báo cáo tình hình đơn thư vượt cấp", assignee_agency_id=xcl, is_key_task=True,
+                  due_on=today + timedelta(days=4)),
     ])
     db.session.commit()
     client, _user = login_as("leader", "XCL")
     page = text(client.get("/staff/"))
-    assert "2 việc đang thực hiện" in page and "1 việc quá hạn" in page
-    assert "Trả lời hộ bà Hoa" in page and "Đo đạc lại thửa đất" in page
+    assert "3 nhiệm vụ chưa hoàn thành" in page
+    assert re.search(r'id="figure-directives-overdue">1 nhiệm vụ quá hạn<', page)
+    assert "Trả lời hộ bà Hoa" in page and "Đo đạc lại thửa đất" in page and "Báo cáo tình hình đơn thư" in page
     assert "Đã xong từ trước" not in page and "Việc của thanh tra" not in page
-    assert page.index("Trả lời hộ bà Hoa") < page.index("Đo đạc lại thửa đất")  # nearest due first
+    # nearest due first
+    assert page.index("Trả lời hộ bà Hoa") < page.index("Báo cáo tình hình đơn thư") < page.index("Đo đạc lại thửa đất")
     assert "quá hạn 2 ngày" in page
-    # The notice belongs to the province: named, but not linked for the commune.
-    assert "Thông báo số 7/TB-UBND của Ủy ban nhân dân tỉnh Lạng Sơn" in page
+    # The notice is named; the item links to the directive page, not to the province's session.
+    assert "Thông báo kết luận tiếp công dân số 7/TB-UBND" in page
     assert f"/staff/reception/sessions/{session.id}" not in page
-    # The province's leader follows every item it issued, with links.
-    ls, _user = login_as("leader", "LS")
-    page = text(ls.get("/staff/"))
-    assert "3 việc đang thực hiện" in page and f"/staff/reception/sessions/{session.id}#task-" in page
+    item = db.session.scalars(select(Directive).where(Directive.content == "Trả lời hộ bà Hoa")).one()
+    assert f'href="/staff/directives/{item.id}"' in page
+    # The province's leader follows every item it issued.
+    ls_client, _user = login_as("leader", "LS")
+    page = text(ls_client.get("/staff/"))
+    assert "4 nhiệm vụ chưa hoàn thành" in page and "Việc của thanh tra" in page
+    # A receptionist does not read directives: no such section.
+    desk, _user = login_as("receptionist", "XCL")
+    assert "nhiệm vụ chưa hoàn thành" not in text(desk.get("/staff/"))
 
 
 def test_duty_warnings_and_upcoming_days(login_as):

@@ -39,9 +39,46 @@ def sample(login_as):
     petition = db.session.scalars(select(Petition)).one()
     attachment = db.session.scalars(select(Attachment)).one()
     visit = _visit(user)
+    directive = _directive(petition.agency_id)
     return {"petition_id": petition.id, "attachment_id": attachment.id, "user_id": user.id,
             "agency_id": petition.agency_id, "code": petition.tracking_code, "visit_id": visit.id,
-            "doc_type": "receipt", "visit_summary": visit.summary}
+            "doc_type": "receipt", "visit_summary": visit.summary, "directive_id": directive.id,
+            "directive_content": directive.content, "kind": "visits", "form_code": "01-tcd", **_inspection(petition.agency_id)}
+
+
+def _inspection(agency_id: int) -> dict:
+    """A concluded inspection of the inspectorate with a recovery and an open recommendation: its ids."""
+    from datetime import timedelta
+
+    from app.formatting import local_today
+    from app.inspections.models import Inspection, InspectionFollowUp, InspectionRecovery
+
+    today = local_today()
+    inspection = Inspection(agency_id=agency_id, kind="planned", topic="administrative",
+                            title="Tên riêng của cuộc thanh tra mẫu", subject="Đối tượng mẫu",
+                            decision_number="1/QĐ-TTr", started_on=today - timedelta(days=60),
+                            concluded_on=today - timedelta(days=10), conclusion_number="1/KL-TTr",
+                            money_violation=10_000_000, money_recommended=10_000_000)
+    inspection.recoveries.append(InspectionRecovery(recovered_on=today, money=1_000_000))
+    inspection.followups.append(InspectionFollowUp(recommendation="Kiến nghị mẫu"))
+    db.session.add(inspection)
+    db.session.commit()
+    return {"inspection_id": inspection.id, "recovery_id": inspection.recoveries[0].id,
+            "followup_id": inspection.followups[0].id, "inspection_title": inspection.title}
+
+
+def _directive(agency_id: int):
+    """A directive the inspectorate gave itself, completed (so that every action has a target)."""
+    from app.formatting import local_today
+    from app.oversight.models import Directive
+
+    today = local_today()
+    directive = Directive(issuer_agency_id=agency_id, assignee_agency_id=agency_id, source="chairman",
+                          issued_on=today, due_on=today, done_on=today, result_note="Xong",
+                          content="Nội dung riêng của nhiệm vụ mẫu")
+    db.session.add(directive)
+    db.session.commit()
+    return directive
 
 
 def _visit(user):
@@ -107,6 +144,8 @@ def test_users_of_another_agency_see_nothing(app, sample, role):
                 assert resp.status_code in (200, 302, 400, 403, 405, 422), (role, method, url, resp.status_code)
                 body = _text_of(resp)
                 assert sample["code"] not in body and sample["visit_summary"] not in body, (role, method, url)
+                assert sample["directive_content"] not in body, (role, method, url)
+                assert sample["inspection_title"] not in body, (role, method, url)
 
 
 def test_supervisor_of_the_province_reads_the_subtree(app, sample):

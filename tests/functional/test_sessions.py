@@ -12,7 +12,8 @@ from app.audit.models import Event
 from app.calendar.services import WorkCalendar
 from app.extensions import db
 from app.formatting import LOCAL_TZ, local_today
-from app.reception.models import ReceptionDutyRule, ReceptionSession, SessionTask, Visit
+from app.oversight.models import Directive
+from app.reception.models import ReceptionDutyRule, ReceptionSession, Visit
 from app.reception.seed import load_duty_rules
 from tests.conftest import csrf_of, make_user
 
@@ -381,16 +382,21 @@ def test_conclusion_and_its_tasks(login_as):
     stranger = make_user("handler", "PLVT")
     resp = post(client, url, task_data("XCL", issued + timedelta(days=15), assignee_user=str(stranger.id)))
     assert resp.status_code == 422 and "Người được giao phải là cán bộ của cơ quan được giao." in text(resp)
-    assert db.session.scalars(select(SessionTask)).first() is None
+    assert db.session.scalars(select(Directive)).first() is None
 
     worker = make_user("handler", "XCL", full_name="Đinh Thị Thực")
     resp = client.post(url, data={"csrf_token": csrf_of(client, url), "another": "1",
                                   **task_data("XCL", issued + timedelta(days=15), assignee_user=str(worker.id))})
     assert resp.status_code == 302 and resp.headers["Location"].endswith(url)
     assert post(client, url, task_data("LS", issued + timedelta(days=30), content="Báo cáo kết quả")).status_code == 302
-    tasks = db.session.scalars(select(SessionTask).order_by(SessionTask.position)).all()
-    assert [(t.assignee_agency.code, t.assignee_user_id, t.position, t.status) for t in tasks] == [
-        ("XCL", worker.id, 1, "open"), ("LS", None, 2, "open")]
+    tasks = db.session.scalars(select(Directive).order_by(Directive.position)).all()
+    assert [(t.assignee_agency.code, t.assignee_user_id, t.position, t.is_done) for t in tasks] == [
+        ("XCL", worker.id, 1, False), ("LS", None, 2, False)]
+    # Each item is a directive issued by the notice, and the session page links to it with its status.
+    assert {(t.source, t.issuer_agency.code, t.issued_on, t.document_number, t.session_id) for t in tasks} == {
+        ("reception_session", "LS", issued, "15/TB-UBND", session.id)}
+    page = text(client.get(f"/staff/reception/sessions/{session.id}"))
+    assert f'href="/staff/directives/{tasks[0].id}"' in page and "Đang thực hiện trong hạn" in page
 
     # Edit an item.
     first = tasks[0]
@@ -399,7 +405,7 @@ def test_conclusion_and_its_tasks(login_as):
     resp = post(client, edit, task_data("PLVT", issued + timedelta(days=20)))
     assert resp.status_code == 302
     db.session.expire_all()
-    assert db.session.get(SessionTask, first.id).assignee_agency.code == "PLVT"
+    assert db.session.get(Directive, first.id).assignee_agency.code == "PLVT"
 
     # Done: not in the future, not before the notice, with a result.
     done = f"/staff/reception/sessions/{session.id}/tasks/{first.id}/done"
@@ -413,8 +419,11 @@ def test_conclusion_and_its_tasks(login_as):
     resp = post(client, done, {"done_on": vn(local_today()), "result_note": "Đã trả lời bằng Công văn 88/UBND"})
     assert resp.status_code == 302
     db.session.expire_all()
-    task = db.session.get(SessionTask, first.id)
-    assert (task.status, task.done_on, task.result_note) == ("done", local_today(), "Đã trả lời bằng Công văn 88/UBND")
+    task = db.session.get(Directive, first.id)
+    assert (task.is_done, task.done_on, task.result_note) == (True, local_today(), "Đã trả lời bằng Công văn 88/UBND")
+    assert task.status_on(local_today()).value == "done_on_time"
+    page = text(client.get(f"/staff/reception/sessions/{session.id}"))
+    assert "Hoàn thành đúng hạn" in page and "Đã trả lời bằng Công văn 88/UBND" in page
     assert client.get(edit).status_code == 302  # a done item is not edited
     assert events(session.id) == ["conclusion_issued", "task_added", "task_added", "task_updated", "task_done"]
 
@@ -443,7 +452,7 @@ def test_no_tasks_before_a_conclusion(login_as):
     token = csrf_of(client, f"/staff/reception/sessions/{session.id}")
     resp = client.post(f"/staff/reception/sessions/{session.id}/tasks/new",
                        data={"csrf_token": token, **task_data("XCL", local_today() + timedelta(days=10))})
-    assert resp.status_code == 302 and db.session.scalars(select(SessionTask)).first() is None
+    assert resp.status_code == 302 and db.session.scalars(select(Directive)).first() is None
 
 
 # --- duty rules ---------------------------------------------------------------------------------
