@@ -73,6 +73,11 @@ class BaseConfig:
 
     DEMO_DATA_ALLOWED = False
 
+    # Public statistics (/thong-ke/, docs/charts.md): a group of content or place with fewer
+    # petitions than this is folded into "other" or shown as "dưới N"; figures kept this long.
+    STATS_SMALL_CELL = int(os.environ.get("STATS_SMALL_CELL", "5"))
+    STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", "600"))
+
     # Key that encrypts the denunciator's identity at rest (Fernet, urlsafe base64).
     IDENTITY_KEY = os.environ.get("IDENTITY_KEY")
 

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.reception.register_views import bp as register_bp
     from app.reception.session_views import bp as sessions_bp
     from app.reception.views import bp as reception_bp
+    from app.reports.chart_views import bp as charts_bp
     from app.reports.public_views import bp as stats_public_bp
     from app.reports.views import bp as reports_bp
     from app.staff.views import bp as staff_bp
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(inspections_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(stats_public_bp)
+    app.register_blueprint(charts_bp)
     app.register_blueprint(imports_bp)
 
 

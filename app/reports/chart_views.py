@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
+from wtforms.fields import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from app.agencies.models import Agency
@@ -32,7 +33,7 @@ def one_of_choices(message):
     """A validator: the value must be one of the field's choices (WTForms' own message is English)."""
 
     def check(form, field):
-        if field.data not in {str(value) for value, _label in field.choices}:
+        if field.data not in {str(choice.value) for choice in field.choices}:
             raise ValidationError(message)
 
     return check
@@ -53,7 +54,7 @@ class ChartFilterForm(FlaskForm):
 def offer_years(field, agency_ids, this_year: int) -> None:
     """Offer the years from the first with data (or five years back) to this one, newest first."""
     first = charts.first_year(agency_ids, this_year)
-    field.choices = [(str(y), str(y)) for y in range(this_year, first - 1, -1)]
+    field.choices = [SelectChoice(str(y)) for y in range(this_year, first - 1, -1)]
 
 
 def chosen_year(field, this_year: int) -> int:
@@ -71,7 +72,8 @@ def index():
     today, scope = local_today(), visible_agency_ids(current_user)
     form = ChartFilterForm(request.args)
     agencies = db.session.scalars(select(Agency).where(Agency.id.in_(scope)).order_by(Agency.name)).all()
-    form.agency.choices = [("", _("Tất cả cơ quan trong phạm vi"))] + [(str(a.id), a.name) for a in agencies]
+    form.agency.choices = [SelectChoice("", _("Tất cả cơ quan trong phạm vi"))] + [
+        SelectChoice(str(a.id), a.name) for a in agencies]
     offer_years(form.year, scope, today.year)
     form.validate()
     year = chosen_year(form.year, today.year)

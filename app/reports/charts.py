@@ -368,22 +368,22 @@ def commune_chart(fig: Figures, *, top: int = TOP_COMMUNES, threshold: int | Non
                        _("Không có đơn khiếu nại, kiến nghị nào trong năm %(year)s.", year=fig.year), note)
 
 
+def rate_value(q: QuarterCount, threshold: int | None = None) -> svg.Value:
+    """The on-time rate, "—" when nothing was judged, "không công bố" when too few were (public)."""
+    if threshold and 0 < q.judged < threshold:
+        return svg.hidden(_("không công bố"))
+    return svg.percent(q.rate)
+
+
 def on_time_chart(fig: Figures, *, threshold: int | None = None, chart_id: str = "chart-on-time") -> svg.Chart:
     """The share of cases decided on time, per quarter (a line), with the counts in the table."""
-    not_shown = _("không công bố")
-
-    def rate(q: QuarterCount) -> svg.Value:
-        if threshold and 0 < q.judged < threshold:
-            return svg.hidden(not_shown)
-        return svg.percent(q.rate)
-
-    quarters = [*fig.quarters]
+    quarters = fig.quarters
     year = fig.year_on_time
-    rates = tuple(rate(q) for q in quarters)
+    rates = tuple(rate_value(q, threshold) for q in quarters)
     series = [svg.Series("rate", _("Tỷ lệ đúng hạn"), rates),
               svg.Series("decided", _("Vụ việc đã giải quyết"), tuple(svg.count(q.decided) for q in quarters),
                          plotted=False)]
-    footer = [rate(year), svg.count(year.decided)]
+    footer = [rate_value(year, threshold), svg.count(year.decided)]
     if not threshold:  # staff: the counts behind the rate
         series += [svg.Series("on_time", _("Đúng hạn"), tuple(svg.count(q.on_time) for q in quarters), plotted=False),
                    svg.Series("late", _("Quá hạn"), tuple(svg.count(q.late) for q in quarters), plotted=False)]
@@ -399,7 +399,7 @@ def on_time_chart(fig: Figures, *, threshold: int | None = None, chart_id: str =
         id=chart_id, shape="line", percent=True,
         title=_("Tỷ lệ giải quyết đúng hạn theo quý, năm %(year)s", year=fig.year), description=description,
         categories=tuple(_("Quý %(q)s", q=r) for r in ROMAN), category_header=_("Quý"),
-        series=tuple(series), footer_label=_("Cả năm"), footer=tuple(footer), note=note,
+        series=tuple(series), footer_label=_("Cả năm"), footer=tuple(footer), note=note, empty=not year.decided,
         empty_text=_("Không có vụ việc nào được giải quyết trong năm %(year)s.", year=fig.year))
 
 

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from app.formatting import format_number
 
 WIDTH = 360
-FONT = 10  # user units; about 10–15 px on screen
+FONT = 12  # user units: about 11 px on a phone, 15–18 px at most on a large screen
 TEXT = "#212529"
 MUTED = "#495057"
 GRID = "#ced4da"
@@ -100,6 +100,7 @@ class Chart:
     footer: tuple[Value, ...] = field(default=())  # one per series, then the total if `totals`
     note: str = ""
     empty_text: str = ""
+    empty: bool | None = None  # set by a builder that knows better (e.g. every rate hidden, yet cases)
 
     @property
     def plotted(self) -> tuple[Series, ...]:
@@ -107,9 +108,10 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        """Nothing to draw: no category, or no number above zero."""
-        return not self.categories or not any(
-            v.number for s in self.plotted for v in s.values if v.number is not None)
+        """Nothing to show (then the page says `empty_text`): by default, no number above zero."""
+        if self.empty is not None:
+            return self.empty
+        return not self.categories or not any(v.number for s in self.series for v in s.values)
 
     def svg(self) -> Markup:
         """The chart as inline SVG markup."""
@@ -220,12 +222,12 @@ def _legend(chart: Chart, y: float, *, line: bool = False) -> tuple[str, float]:
         top = y + (rows - 1) * row_h
         if line:
             colour = PALETTE[i % len(PALETTE)][0]
-            out.append(_el("line", x1=x, y1=top + 5, x2=x + 12, y2=top + 5, stroke=colour, stroke_width=2))
-            out.append(_marker(MARKERS[i % len(MARKERS)], x + 6, top + 5, colour))
+            out.append(_el("line", x1=x, y1=top + 6, x2=x + 12, y2=top + 6, stroke=colour, stroke_width=2))
+            out.append(_marker(MARKERS[i % len(MARKERS)], x + 6, top + 6, colour))
         else:
-            out.append(_el("rect", x=x, y=top, width=12, height=10, fill=_fill(chart, i), stroke=TEXT,
+            out.append(_el("rect", x=x, y=top, width=12, height=12, fill=_fill(chart, i), stroke=TEXT,
                            stroke_width=0.5))
-        out.append(_text(x + 16, top + 9, s.label))
+        out.append(_text(x + 16, top + 11, s.label))
         x += width
     return _el("g", "".join(out), class_="chart-legend"), rows * row_h + 4
 
@@ -250,9 +252,9 @@ def _columns(chart: Chart) -> tuple[str, float]:
     series = chart.plotted
     n = len(chart.categories)
     legend, legend_h = _legend(chart, 0)
-    left, right = 36.0, WIDTH - 4
-    top_pad = legend_h + 16
-    plot_h = 150.0
+    left, right = 40.0, WIDTH - 4
+    top_pad = legend_h + 18
+    plot_h = 160.0
     y0 = top_pad + plot_h
     sums = [sum((s.values[i].number or 0) for s in series) for i in range(n)]
     top, step = _axis_top(max(sums, default=0), chart.percent)
@@ -283,7 +285,7 @@ def _columns(chart: Chart) -> tuple[str, float]:
 
 def _bars(chart: Chart) -> tuple[str, float]:
     s = chart.plotted[0]
-    label_h, bar_h, gap = FONT + 3, 12.0, 8.0
+    label_h, bar_h, gap = FONT + 4, 14.0, 9.0
     left, right = 0.0, WIDTH - 48
     top = max((v.number or 0 for v in s.values), default=0)
     top = top or 1
@@ -300,7 +302,7 @@ def _bars(chart: Chart) -> tuple[str, float]:
         out.append(_el("rect", x=left, y=by, width=right - left, height=bar_h, fill="#f1f3f5"))
         if w:
             out.append(_el("rect", x=left, y=by, width=w, height=bar_h, fill=_fill(chart, 0)))
-        out.append(_text(left + w + 4, by + bar_h - 2.5, v.text, weight="600"))
+        out.append(_text(left + w + 4, by + bar_h - 3, v.text, weight="600"))
         y = by + bar_h + gap
     return "".join(out), y
 
@@ -309,9 +311,9 @@ def _line(chart: Chart) -> tuple[str, float]:
     series = chart.plotted
     n = len(chart.categories)
     legend, legend_h = _legend(chart, 0, line=True)
-    left, right = 36.0, WIDTH - 8
-    top_pad = legend_h + 16
-    plot_h = 140.0
+    left, right = 40.0, WIDTH - 8
+    top_pad = legend_h + 18
+    plot_h = 150.0
     y0 = top_pad + plot_h
     highest = max((v.number or 0 for s in series for v in s.values), default=0)
     top, step = _axis_top(highest, chart.percent)
