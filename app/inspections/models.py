@@ -9,11 +9,12 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agencies.models import Agency
 from app.db import Base, TimestampMixin, enum_check
+from app.text import fold
 
 
 class InspectionKind(str, enum.Enum):
@@ -64,6 +65,8 @@ class Inspection(TimestampMixin, Base):
     cases_to_investigation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     other_recommendations: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Title, subject and numbers without diacritics, for the list's search (kept by `_fold_search`).
+    search_folded: Mapped[str | None] = mapped_column(Text)
 
     agency: Mapped[Agency] = relationship()
     recoveries: Mapped[list[InspectionRecovery]] = relationship(
@@ -81,6 +84,18 @@ class Inspection(TimestampMixin, Base):
         if self.concluded_on is not None:
             return self.concluded_on > self.conclusion_due
         return today > self.conclusion_due
+
+
+def search_text(inspection: Inspection) -> str:
+    """What the list's search matches, folded: title, subject, decision and conclusion numbers."""
+    return fold(" ".join(filter(None, [inspection.title, inspection.subject, inspection.decision_number,
+                                       inspection.conclusion_number])))
+
+
+@event.listens_for(Inspection, "before_insert")
+@event.listens_for(Inspection, "before_update")
+def _fold_search(_mapper, _connection, target: Inspection) -> None:
+    target.search_folded = search_text(target)
 
 
 class InspectionRecovery(TimestampMixin, Base):
