@@ -34,7 +34,7 @@ from app.inspections.models import Inspection, InspectionRecovery
 from app.oversight.models import Directive
 from app.petitions.models import ContentCategory, Petition, PetitionKind, PetitionStatus
 from app.petitions.rules import GROUP_THRESHOLD, INTAKE_RULE_BY_KIND
-from app.petitions.services import PersonData, _add_petitioners
+from app.petitions.services import PersonData, add_petitioners
 from app.petitions.tracking import KEY_ALPHABET, format_tracking_code, hash_access_key, next_tracking_number
 from app.reception.models import Person, Visit, VisitOutcome, VisitorRole, VisitVisitor
 from app.reception.services import OUTCOMES_OWING_REPLY, REPLY_RULE, VisitError, check_group
@@ -467,7 +467,7 @@ class PetitionHandler:
         people = [PersonData(full_name=name, id_number=id_number, phone=v.get("phone") if i == 0 else None,
                              address=v.get("address") if i == 0 else None)
                   for i, (name, id_number) in enumerate(zip(names, ids))]
-        _add_petitioners(petition, v["kind"], people)  # a denunciator's identity goes encrypted
+        add_petitioners(petition, v["kind"], people)  # a denunciator's identity goes encrypted
         petition.search_folded = fold(" ".join(
             [petition.title, petition.content, petition.respondent]
             + [p.full_name or "" for p in petition.petitioners if not p.is_protected]))

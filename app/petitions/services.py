@@ -312,7 +312,7 @@ def _create_petition(agency: Agency, draft: PetitionDraft, *, channel: str, rece
     petition.due_rule_code = INTAKE_RULE_BY_KIND[draft.kind]
     petition.due_date = due_date(petition.due_rule_code, received_local.date())
     petition.attachments = attachments
-    _add_petitioners(petition, draft.kind, people)
+    add_petitioners(petition, draft.kind, people)
     petition.search_folded = fold(" ".join(
         [petition.title, petition.content, petition.respondent]
         + [p.full_name or "" for p in petition.petitioners if not p.is_protected]
@@ -340,7 +340,7 @@ def _receiving_agency(addressed_agency_id: int | None) -> Agency:
     return agency
 
 
-def _add_petitioners(petition: Petition, kind: str, people: list[PersonData]) -> None:
+def add_petitioners(petition: Petition, kind: str, people: list[PersonData]) -> None:
     """The first person signed or filed; the others are co-signers or representatives.
 
     A denunciator's identity goes encrypted (Luật Tố cáo 2018 Đ.9.1.b, Đ.56)."""
