@@ -20,15 +20,6 @@ def to_int(value) -> int | None:
         return None
 
 
-def show_error(form, exc) -> None:
-    """Put a service's refusal on the field it concerns, or at the top of the form."""
-    field = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
 def clear_errors(form) -> None:
     """A form re-shown after a refresh (province changed) shows no errors yet."""
     for fld in form:

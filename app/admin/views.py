@@ -17,6 +17,7 @@ from app.auth.access import staff_required, start_staff_session
 from app.auth.permissions import Permission
 from app.crypto import seal, unseal
 from app.extensions import db
+from app.formhelpers import show_service_error
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 
@@ -213,7 +214,7 @@ def _save(form, template, name, obj, *, create, update, data, reload, done, mess
             update(obj, data(form), actor=current_user)
     except services.AdminError as exc:
         db.session.rollback()
-        page.show_error(form, exc)
+        show_service_error(form, exc)
         return _render(template, form, 422, **{name: reload(obj.id) if obj is not None else None})
     db.session.commit()
     flash(message(obj), "success")

@@ -16,6 +16,7 @@ from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.extensions import db
 from app.formatting import format_date, local_today
+from app.formhelpers import form_status, show_service_error
 from app.inspections import queries
 from app.inspections import services as svc
 from app.inspections.forms import (
@@ -44,17 +45,6 @@ def _or_404(obj):
     return obj
 
 
-def _status() -> int:
-    return 422 if request.method == "POST" else 200
-
-
-def _show_error(form, exc: svc.InspectionError) -> None:
-    """Put a service's refusal on the field it concerns, or at the top of the form."""
-    fld = getattr(form, exc.field, None) if exc.field else None
-    if fld is not None:
-        fld.errors = list(fld.errors) + [str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 def _visible(inspection_id: int):
@@ -113,12 +103,12 @@ def new():
     """Record an inspection of the user's agency."""
     form = InspectionForm()
     if not form.validate_on_submit():
-        return render_template("inspections/form.html", form=form, inspection=None), _status()
+        return render_template("inspections/form.html", form=form, inspection=None), form_status()
     try:
         inspection = svc.create_inspection(_inspection_data(form), actor=current_user, today=local_today())
     except svc.InspectionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return render_template("inspections/form.html", form=form, inspection=None), 422
     db.session.commit()
     flash(_("Đã ghi cuộc thanh tra theo quyết định số %(number)s.", number=inspection.decision_number), "success")
@@ -132,12 +122,12 @@ def edit(inspection_id: int):
     inspection = _manageable(inspection_id)
     form = InspectionForm(obj=inspection)
     if not form.validate_on_submit():
-        return render_template("inspections/form.html", form=form, inspection=inspection), _status()
+        return render_template("inspections/form.html", form=form, inspection=inspection), form_status()
     try:
         svc.update_inspection(inspection, _inspection_data(form), actor=current_user, today=local_today())
     except svc.InspectionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return render_template("inspections/form.html", form=form, inspection=_manageable(inspection_id)), 422
     db.session.commit()
     flash(_("Đã lưu cuộc thanh tra."), "success")
@@ -197,7 +187,7 @@ def conclude(inspection_id: int):
             other_recommendations=form.other_recommendations.data), actor=current_user, today=local_today())
     except svc.InspectionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _page(_manageable(inspection_id), status=422, active="conclusion", conclusion_form=form)
     db.session.commit()
     if inspection.conclusion_late(local_today()):
@@ -222,7 +212,7 @@ def add_recovery(inspection_id: int):
             document=form.document.data, note=form.note.data), actor=current_user, today=local_today())
     except svc.InspectionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _page(_manageable(inspection_id), status=422, active="recovery", recovery_form=form)
     db.session.commit()
     flash(_("Đã ghi kết quả thu hồi ngày %(day)s.", day=format_date(form.recovered_on.data)), "success")
@@ -258,7 +248,7 @@ def add_followup(inspection_id: int):
         svc.add_followup(inspection, form.recommendation.data, form.due_on.data, actor=current_user)
     except svc.InspectionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _page(_manageable(inspection_id), status=422, active="followup", followup_form=form)
     db.session.commit()
     flash(_("Đã thêm kiến nghị cần theo dõi."), "success")
@@ -277,13 +267,13 @@ def followup_done(inspection_id: int, followup_id: int):
     form = FollowUpDoneForm(data={"done_on": local_today()})
     if not form.validate_on_submit():
         return render_template("inspections/followup_done.html", form=form, inspection=inspection,
-                               followup=followup), _status()
+                               followup=followup), form_status()
     try:
         svc.complete_followup(followup, form.done_on.data, form.result_note.data, actor=current_user,
                               today=local_today())
     except svc.InspectionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         inspection = _manageable(inspection_id)
         return render_template("inspections/followup_done.html", form=form, inspection=inspection,
                                followup=svc.get_followup(inspection, followup_id)), 422

@@ -17,6 +17,7 @@ from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.extensions import db
 from app.formatting import format_date, local_today
+from app.formhelpers import form_status, show_service_error
 from app.oversight import directives as svc
 from app.oversight.directive_forms import (
     CompleteForm,
@@ -59,17 +60,6 @@ def _allowed(check, directive) -> None:
         abort(403)
 
 
-def _show_error(form, exc: svc.DirectiveError) -> None:
-    """Put a service's refusal on the field it concerns, or at the top of the form."""
-    fld = getattr(form, exc.field, None) if exc.field else None
-    if fld is not None:
-        fld.errors = list(fld.errors) + [str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
-def _status() -> int:
-    return 422 if request.method == "POST" else 200
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -135,12 +125,12 @@ def new():
     """Assign a directive from the user's agency to it or an agency below."""
     form = _directive_form(data={"issued_on": local_today()} if request.method == "GET" else None)
     if not form.validate_on_submit():
-        return _render_form(form, None, _status())
+        return _render_form(form, None, form_status())
     try:
         directive = svc.create_directive(form.data_for_service(), actor=current_user, today=local_today())
     except svc.DirectiveError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _render_form(form, None, 422)
     db.session.commit()
     flash(_("Đã giao nhiệm vụ, hạn %(day)s.", day=format_date(directive.due_on)), "success")
@@ -165,12 +155,12 @@ def edit(directive_id: int):
         "assignee_agency": str(directive.assignee_agency_id), "assignee_user": str(directive.assignee_user_id or ""),
         "due_on": directive.due_on})
     if not form.validate_on_submit():
-        return _render_form(form, directive, _status())
+        return _render_form(form, directive, form_status())
     try:
         svc.update_directive(directive, form.data_for_service(), actor=current_user, today=local_today())
     except svc.DirectiveError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _render_form(form, _visible(directive_id), 422)
     db.session.commit()
     flash(_("Đã lưu nhiệm vụ."), "success")
@@ -222,7 +212,7 @@ def add_note(directive_id: int):
         svc.add_note(directive, form.note.data, actor=current_user, today=local_today())
     except svc.DirectiveError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _show(_visible(directive_id), note_form=form, status=422)
     db.session.commit()
     flash(_("Đã ghi tiến độ."), "success")
@@ -243,7 +233,7 @@ def complete(directive_id: int):
                                today=local_today())
     except svc.DirectiveError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _show(_visible(directive_id), complete_form=form, status=422)
     db.session.commit()
     flash(_("Đã ghi nhận nhiệm vụ hoàn thành."), "success")
@@ -261,12 +251,12 @@ def reopen(directive_id: int):
         return redirect(url_for("directives.show", directive_id=directive.id))
     form = ReopenForm()
     if not form.validate_on_submit():
-        return render_template("directives/reopen.html", form=form, directive=directive), _status()
+        return render_template("directives/reopen.html", form=form, directive=directive), form_status()
     try:
         svc.reopen_directive(directive, form.reason.data, actor=current_user, today=local_today())
     except svc.DirectiveError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return render_template("directives/reopen.html", form=form, directive=_visible(directive_id)), 422
     db.session.commit()
     flash(_("Đã mở lại nhiệm vụ."), "success")

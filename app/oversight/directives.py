@@ -508,8 +508,10 @@ def build_workbook(rows: list[Directive], *, agency_name: str, today: date, f: D
     Typed text is always a string cell: a content starting with "=" is never a formula.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    from app.xlsx import data_cell, header_cell, landscape_a4, write_titles
 
     cols = _columns(multi_agency)
     wb = Workbook()
@@ -524,38 +526,15 @@ def build_workbook(rows: list[Directive], *, agency_name: str, today: date, f: D
     if total > len(rows):
         titles.append((_("Chỉ xuất %(n)s trên tổng số %(total)s nhiệm vụ; hãy lọc hẹp hơn.", n=len(rows), total=total),
                        Font(bold=True, color="C00000")))
-    for i, (text, font) in enumerate(titles, start=1):
-        ws.cell(row=i, column=1, value=text).font = font
-        ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
-        ws.merge_cells(f"A{i}:{last}{i}")
-    header_row = len(titles) + 2
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_row = write_titles(ws, titles, last) + 1
     for c, (_key, label, width) in enumerate(cols, start=1):
-        cell = ws.cell(row=header_row, column=c, value=label)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+        header_cell(ws, header_row, c, label)
         ws.column_dimensions[get_column_letter(c)].width = width
-    wrap = Alignment(vertical="top", wrap_text=True)
     for r, directive in enumerate(rows, start=header_row + 1):
         values = _values(r - header_row, directive, today)
         for c, (key, _label, _width) in enumerate(cols, start=1):
-            value = values[key]
-            cell = ws.cell(row=r, column=c, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # typed text is never a formula
-            if isinstance(value, date):
-                cell.number_format = "dd/mm/yyyy"
-            cell.alignment = wrap
-            cell.border = border
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+            data_cell(ws, r, c, values[key])
+    landscape_a4(ws, header_rows=f"{header_row}:{header_row}", freeze=ws.cell(row=header_row + 1, column=1))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

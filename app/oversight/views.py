@@ -19,6 +19,7 @@ from app.cases.services import CaseError
 from app.cases.urge_models import CaseUrge
 from app.extensions import db
 from app.formatting import local_today
+from app.formhelpers import show_service_error
 from app.oversight.forms import ReportForm, UrgeForm
 
 bp = Blueprint("oversight", __name__, url_prefix="/staff/oversight")
@@ -33,13 +34,6 @@ def _visible_case(case_id: int) -> Case:
         abort(404)
     return case
 
-
-def _show_error(form, exc: CaseError) -> None:
-    target = getattr(form, exc.field_name, None) if exc.field_name else None
-    if target is not None:
-        target.errors = list(target.errors) + [str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 @bp.get("/at-risk")
@@ -75,7 +69,7 @@ def urge(case_id: int):
                         request_sent_on=form.request_sent_on.data, note=form.note.data)
         except CaseError as exc:
             db.session.rollback()
-            _show_error(form, exc)
+            show_service_error(form, exc)
             status = 422
         else:
             db.session.commit()
@@ -100,7 +94,7 @@ def report(urge_id: int):
             urging.record_report(item, current_user, received_on=form.received_on.data, note=form.note.data)
         except CaseError as exc:
             db.session.rollback()
-            _show_error(form, exc)
+            show_service_error(form, exc)
             status = 422
         else:
             db.session.commit()

@@ -271,8 +271,10 @@ def build_workbook(rows: list[RegisterRow], *, agency_name: str, f: RegisterFilt
                    multi_agency: bool) -> bytes:
     """The register as an .xlsx: title rows, a frozen header, real dates shown dd/mm/yyyy."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    from app.xlsx import data_cell, header_cell, landscape_a4, write_titles
 
     cols = columns(multi_agency)
     wb = Workbook()
@@ -285,37 +287,16 @@ def build_workbook(rows: list[RegisterRow], *, agency_name: str, f: RegisterFilt
     if total > len(rows):
         titles.append((_("Chỉ xuất %(n)s trên tổng số %(total)s lượt tiếp; hãy chọn khoảng thời gian ngắn hơn.",
                          n=len(rows), total=total), Font(bold=True, color="C00000")))
-    for i, (text, font) in enumerate(titles, start=1):
-        ws.cell(row=i, column=1, value=text).font = font
-        ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
-        ws.merge_cells(f"A{i}:{last}{i}")
-    header_row = len(titles) + 2
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_row = write_titles(ws, titles, last) + 1
     for c, (_key, label, width) in enumerate(cols, start=1):
-        cell = ws.cell(row=header_row, column=c, value=label)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+        header_cell(ws, header_row, c, label)
         ws.column_dimensions[get_column_letter(c)].width = width
-    wrap = Alignment(vertical="top", wrap_text=True)
     for r, row in enumerate(rows, start=header_row + 1):
         for c, (key, _label, _width) in enumerate(cols, start=1):
-            value = getattr(row, key)
-            cell = ws.cell(row=r, column=c, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # a citizen's text is never a formula
-            cell.alignment = wrap
-            cell.border = border
+            cell = data_cell(ws, r, c, getattr(row, key))  # a citizen's text is never a formula
             if key == "visited_on":
                 cell.number_format = "dd/mm/yyyy"
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    landscape_a4(ws, header_rows=f"{header_row}:{header_row}", freeze=ws.cell(row=header_row + 1, column=1))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -18,6 +18,7 @@ from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.extensions import db
 from app.formatting import format_date, local_today
+from app.formhelpers import form_status, show_service_error
 from app.reception import labels
 from app.reception import sessions as svc
 from app.reception.models import SessionStatus
@@ -58,17 +59,6 @@ def _to_int(value) -> int | None:
         return None
 
 
-def _show_error(form, exc: svc.SessionError) -> None:
-    """Put a service's refusal on the field it concerns, or at the top of the form."""
-    fld = getattr(form, exc.field, None) if exc.field else None
-    if fld is not None:
-        fld.errors = list(fld.errors) + [str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
-def _status() -> int:
-    return 422 if request.method == "POST" else 200
 
 
 def _manageable(session_id: int):
@@ -133,12 +123,12 @@ def new():
     form = SessionForm()
     _fill_session_choices(form, current_user.agency_id)
     if not form.validate_on_submit():
-        return _render_form(form, None, _status())
+        return _render_form(form, None, form_status())
     try:
         session = svc.create_session(_session_data(form), actor=current_user, today=local_today())
     except svc.SessionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _render_form(form, None, 422)
     db.session.commit()
     flash(_("Đã lên lịch tiếp công dân ngày %(day)s.", day=format_date(session.held_on)), "success")
@@ -160,12 +150,12 @@ def edit(session_id: int):
         "delegate_name": session.delegate_name, "is_ad_hoc": session.is_ad_hoc})
     _fill_session_choices(form, session.agency_id)
     if not form.validate_on_submit():
-        return _render_form(form, session, _status())
+        return _render_form(form, session, form_status())
     try:
         svc.update_session(session, _session_data(form), actor=current_user, today=local_today())
     except svc.SessionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _render_form(form, _manageable(session_id), 422)
     db.session.commit()
     flash(_("Đã lưu buổi tiếp ngày %(day)s.", day=format_date(session.held_on)), "success")
@@ -201,12 +191,12 @@ def cancel(session_id: int):
     session = _manageable(session_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        return render_template("sessions/cancel.html", form=form, session=session), _status()
+        return render_template("sessions/cancel.html", form=form, session=session), form_status()
     try:
         svc.cancel_session(session, form.reason.data, actor=current_user)
     except svc.SessionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return render_template("sessions/cancel.html", form=form, session=_manageable(session_id)), 422
     db.session.commit()
     flash(_("Đã hủy buổi tiếp ngày %(day)s.", day=format_date(session.held_on)), "success")
@@ -248,13 +238,13 @@ def conclusion(session_id: int):
         flash(_("Chỉ ban hành thông báo kết luận cho buổi tiếp đã diễn ra. Hãy ghi nhận đã tiếp trước."), "info")
         return redirect(url_for("sessions.show", session_id=session.id))
     if not form.validate_on_submit():
-        return render_template("sessions/conclusion.html", form=form, session=session), _status()
+        return render_template("sessions/conclusion.html", form=form, session=session), form_status()
     try:
         svc.save_conclusion(session, svc.ConclusionData(form.number.data, form.issued_on.data, form.summary.data),
                             actor=current_user, today=local_today())
     except svc.SessionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return render_template("sessions/conclusion.html", form=form, session=_manageable(session_id)), 422
     db.session.commit()
     flash(_("Đã lưu thông báo kết luận số %(number)s.", number=session.conclusion_number), "success")
@@ -288,12 +278,12 @@ def task_new(session_id: int):
         flash(_("Hãy ghi thông báo kết luận trước khi giao việc."), "info")
         return redirect(url_for("sessions.show", session_id=session.id))
     if not form.validate_on_submit():
-        return _task_page(form, session, None, _status())
+        return _task_page(form, session, None, form_status())
     try:
         svc.add_task(session, _task_data(form), actor=current_user)
     except svc.SessionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return _task_page(form, _manageable(session_id), None, 422)
     db.session.commit()
     flash(_("Đã thêm việc hạn %(day)s.", day=format_date(form.due_on.data)), "success")
@@ -315,12 +305,12 @@ def task_edit(session_id: int, task_id: int):
         flash(_("Việc đã hoàn thành, không sửa được."), "info")
         return redirect(url_for("sessions.show", session_id=session.id, _anchor="h-tasks"))
     if not form.validate_on_submit():
-        return _task_page(form, session, task, _status())
+        return _task_page(form, session, task, form_status())
     try:
         svc.update_task(task, _task_data(form), actor=current_user)
     except svc.SessionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         session = _manageable(session_id)
         return _task_page(form, session, svc.get_task(session, task_id), 422)
     db.session.commit()
@@ -339,12 +329,12 @@ def task_done(session_id: int, task_id: int):
         return redirect(url_for("sessions.show", session_id=session.id, _anchor="h-tasks"))
     form = TaskDoneForm(data={"done_on": local_today()})
     if not form.validate_on_submit():
-        return render_template("sessions/task_done.html", form=form, session=session, task=task), _status()
+        return render_template("sessions/task_done.html", form=form, session=session, task=task), form_status()
     try:
         svc.complete_task(task, form.done_on.data, form.result_note.data, actor=current_user, today=local_today())
     except svc.SessionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         session = _manageable(session_id)
         return render_template("sessions/task_done.html", form=form, session=session,
                                task=svc.get_task(session, task_id)), 422
@@ -369,13 +359,13 @@ def rule_edit(rule_id: int):
     rule = _or_404(svc.get_rule(rule_id))
     form = RuleForm(obj=rule)
     if not form.validate_on_submit():
-        return render_template("sessions/rule_form.html", form=form, rule=rule), _status()
+        return render_template("sessions/rule_form.html", form=form, rule=rule), form_status()
     try:
         svc.update_rule(rule, svc.RuleData(form.days.data, form.period.data, form.delegation_allowed.data,
                                            form.unverified.data), actor=current_user)
     except svc.SessionError as exc:
         db.session.rollback()
-        _show_error(form, exc)
+        show_service_error(form, exc)
         return render_template("sessions/rule_form.html", form=form, rule=svc.get_rule(rule_id)), 422
     db.session.commit()
     flash(_("Đã lưu quy định tiếp công dân."), "success")

@@ -23,13 +23,12 @@ def cell_number(column, value):
 
 def build_workbook(tables: list[Table], summary: Summary | None = None) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from app.xlsx import BORDER as border, HEADER_ALIGNMENT as centre, landscape_a4, write_titles
+
     wb = Workbook()
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     first = True
     if summary is not None:
         ws = wb.active
@@ -59,11 +58,7 @@ def build_workbook(tables: list[Table], summary: Summary | None = None) -> bytes
                    Font(italic=True)),
                   (_("Đơn vị tính: tiền — triệu đồng; đất — m²; còn lại — lượt, người, đơn, vụ việc"),
                    Font(italic=True, size=9))]
-        for i, (text, font) in enumerate(titles, start=1):
-            ws.cell(row=i, column=1, value=text).font = font
-            ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
-            ws.merge_cells(f"A{i}:{last}{i}")
-        top = len(titles) + 2
+        top = write_titles(ws, titles, last) + 1
         rows = header_rows(columns)
         depth = len(rows)
         for label, col in ((_("STT"), 1), (_("Đơn vị"), 2)):
@@ -107,13 +102,7 @@ def build_workbook(tables: list[Table], summary: Summary | None = None) -> bytes
             ws.column_dimensions[get_column_letter(c)].width = 11
         for level in range(depth):
             ws.row_dimensions[top + level].height = 45
-        ws.freeze_panes = ws.cell(row=numbers + 1, column=3)
-        ws.print_title_rows = f"{top}:{numbers}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        landscape_a4(ws, header_rows=f"{top}:{numbers}", freeze=ws.cell(row=numbers + 1, column=3))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
