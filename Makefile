@@ -39,5 +39,10 @@ run: translations seed
 test: translations
 	APP_ENV=testing $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Load run (bench/run.py): gunicorn with 2 workers on SQLite and PostgreSQL, a table and bench/results/*.json.
+## BENCH_PETITIONS=1000000 for the big run; BENCH_DBS=postgresql for one database (docs/deploy.md).
+bench: install
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -6,12 +6,13 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agencies.models import Agency
 from app.cases.workflow import CaseState
 from app.db import Base, TimestampMixin, enum_check
+from app.text import fold
 
 
 class CaseKind(str, enum.Enum):
@@ -103,6 +104,8 @@ class Case(TimestampMixin, Base):
 
     # A second-level complaint: the first-level case it appeals.
     parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The title folded (app.text.fold) for search with or without diacritics (app.search).
+    search_folded: Mapped[str | None] = mapped_column(Text)
 
     agency: Mapped[Agency] = relationship()
     resolver = relationship("User", foreign_keys=[resolver_id])
@@ -113,6 +116,12 @@ class Case(TimestampMixin, Base):
     extensions: Mapped[list[CaseExtension]] = relationship(back_populates="case",
                                                            order_by="CaseExtension.decided_on",
                                                            cascade="all, delete-orphan")
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def _fold_search(_mapper, _connection, target: Case) -> None:
+    target.search_folded = fold(target.title)
 
 
 class PauseKind(str, enum.Enum):

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import search
 from app.agencies.models import Agency
 from app.auth.permissions import Permission
 from app.auth.scope import visible_agency_ids
@@ -14,6 +15,7 @@ from app.cases.models import Case, CaseKind, CasePause
 from app.cases.workflow import END_STATES, TABLES, CaseState
 from app.extensions import db
 from app.formatting import local_today
+from app.petitions.models import Petition
 from app.petitions.queries import PAGE_SIZE, Page
 
 TABS = ("mine", "week", "overdue", "approval", "enforcement", "all")
@@ -73,9 +75,20 @@ def _tab_clause(tab: str, user, today: date):
     return None
 
 
-def case_list(user, *, tab: str = "all", kind: str | None = None, page: int = 1,
+def _search(q: str | None):
+    """Words of the title or of the petitions the case came from (with or without diacritics,
+    app.search), and the rank that puts matches with their diacritics first; None without a search."""
+    found = search.match("case", q)
+    if found is None:
+        return None
+    from_petition = search.match("petition", q)
+    petitions = select(Petition.case_id).where(Petition.case_id.is_not(None), from_petition.clause)
+    return or_(found.clause, Case.id.in_(petitions)), found.rank
+
+
+def case_list(user, *, tab: str = "all", kind: str | None = None, page: int = 1, q: str | None = None,
               today: date | None = None) -> Page:
-    """One page of the tab, newest acceptance first."""
+    """One page of the tab, newest acceptance first (matches with their diacritics first, with a search)."""
     today = today or local_today()
     stmt = scoped(user)
     clause = _tab_clause(tab, user, today)
@@ -83,6 +96,11 @@ def case_list(user, *, tab: str = "all", kind: str | None = None, page: int = 1,
         stmt = stmt.where(clause)
     if kind:
         stmt = stmt.where(Case.kind == kind)
+    found = _search(q.strip() if q else None)
+    rank = []
+    if found is not None:
+        stmt = stmt.where(found[0])
+        rank = [found[1].desc()]
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = max(1, page)
     order = (Case.due_date.asc().nulls_last(), Case.id.asc()) if tab in ("week", "overdue") \
@@ -90,7 +108,7 @@ def case_list(user, *, tab: str = "all", kind: str | None = None, page: int = 1,
         else (Case.accepted_on.desc(), Case.id.desc())
     items = db.session.scalars(
         stmt.options(selectinload(Case.agency), selectinload(Case.resolver), selectinload(Case.pauses))
-        .order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        .order_by(*rank, *order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return Page(list(items), total, page)
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.cases import clock, queries, services
@@ -27,16 +28,17 @@ def _load(case_id: int):
 @bp.get("/")
 @staff_required(Permission.CASE_READ)
 def index():
-    """The cases of the user's scope: tabs, a kind filter, pages of 25."""
+    """The cases of the user's scope: tabs, a kind filter, a search, pages of 25."""
     tab = request.args.get("tab", "all")
     if tab not in queries.TABS or (tab == "approval" and not current_user.can(Permission.CASE_APPROVE)):
         tab = "all"
     kind = request.args.get("kind") or None
     if kind not in CASE_KIND_LABELS:
         kind = None
-    page = queries.case_list(current_user, tab=tab, kind=kind, page=request.args.get("page", 1, type=int))
-    return render_template("cases/index.html", page=page, tab=tab, kind=kind, counts=queries.tab_counts(current_user),
-                           **template_labels())
+    q = (request.args.get("q") or "").strip()[:200] or None
+    page = queries.case_list(current_user, tab=tab, kind=kind, q=q, page=request.args.get("page", 1, type=int))
+    return render_template("cases/index.html", page=page, tab=tab, kind=kind, q=q,
+                           counts=queries.tab_counts(current_user), **template_labels())
 
 
 @bp.get("/<int:case_id>")
@@ -90,5 +92,6 @@ def decision_file(case_id: int):
     case = _load(case_id)
     if not case.decision_file_key:
         abort(404)
+    audit_now("download.decision_file", subject_type="case", subject_id=case.id)
     return send_file(files.path_for(case.decision_file_key), mimetype=case.decision_file_type, as_attachment=True,
                      download_name=case.decision_file_name or "quyet-dinh", max_age=0)

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from rapidfuzz import fuzz
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import search
 from app.audit.models import Event
 from app.auth.scope import visible_agency_ids
 from app.extensions import db
@@ -107,14 +108,20 @@ def _apply_filters(stmt: Select, f: InboxFilters, today: date) -> Select:
 
 
 def _search_clause(q: str):
-    """Tracking code, ID number, phone, or words of names and content (with or without diacritics)."""
-    folded = fold(q)
+    """Tracking code, ID number, phone, or words of names and content (with or without diacritics,
+    app.search; a protected denunciator's name is not in the indexed text)."""
     people = select(Petitioner.petition_id).where(
         or_(Petitioner.id_number == normalize_cccd(q), Petitioner.phone == normalize_phone(q))
     )
-    words = [w for w in folded.split(" ") if w]
-    text_match = and_(*[Petition.search_folded.like(f"%{w}%") for w in words]) if words else False
+    found = search.match("petition", q)
+    text_match = found.clause if found is not None else false()
     return or_(func.upper(Petition.tracking_code) == q.upper(), Petition.id.in_(people), text_match)
+
+
+def _search_rank(q: str | None) -> list:
+    """With a search, the rows matching it with their diacritics come first (app.search)."""
+    found = search.match("petition", q.strip()) if q and q.strip() else None
+    return [found.rank.desc()] if found is not None else []
 
 
 def inbox(user, f: InboxFilters, *, today: date | None = None) -> Page:
@@ -125,7 +132,8 @@ def inbox(user, f: InboxFilters, *, today: date | None = None) -> Page:
     page = max(1, f.page)
     items = db.session.scalars(
         stmt.options(selectinload(Petition.petitioners))
-        .order_by(*SORTS.get(f.sort, SORTS["received_desc"])).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        .order_by(*_search_rank(f.q), *SORTS.get(f.sort, SORTS["received_desc"]))
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return Page(list(items), total, page)
 

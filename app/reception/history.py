@@ -10,13 +10,13 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
+from app import search
 from app.auth.scope import visible_agency_ids
 from app.cases.models import Case
 from app.extensions import db
 from app.formatting import to_local
 from app.petitions.models import OPEN_STATES, Petition, Petitioner, PetitionStatus
 from app.reception.models import Person, Visit, VisitVisitor
-from app.text import fold
 from app.validators import is_valid_phone, normalize_cccd, normalize_phone
 
 LOOKUP_LIMIT = 10
@@ -41,6 +41,7 @@ def find_people(q: str, user, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
         return []
     digits = normalize_cccd(q)
     stmt = select(Person).where(Person.id.in_(known_in_scope(user)))
+    order = []
     if digits.isdigit() and len(digits) >= 3:
         conditions = [Person.id_number.startswith(digits)]
         phone = normalize_phone(q)
@@ -48,12 +49,12 @@ def find_people(q: str, user, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
             conditions.append(Person.phone.startswith(phone))
         stmt = stmt.where(or_(*conditions))
     else:
-        words = fold(q).split()
-        if not words:
+        found = search.match("person", q)  # the name with its diacritics first
+        if found is None:
             return []
-        for word in words:
-            stmt = stmt.where(Person.name_folded.contains(word, autoescape=True))
-    return list(db.session.scalars(stmt.order_by(Person.full_name, Person.id).limit(limit)))
+        stmt = stmt.where(found.clause)
+        order.append(found.rank.desc())
+    return list(db.session.scalars(stmt.order_by(*order, Person.full_name, Person.id).limit(limit)))
 
 
 @dataclass

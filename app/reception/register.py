@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import search
 from app.auth.models import User
 from app.auth.scope import visible_agency_ids
 from app.extensions import db
@@ -24,7 +25,6 @@ from app.petitions.labels import KIND_LABELS
 from app.petitions.queries import Page
 from app.reception.labels import MASKED, OUTCOME_LABELS, REFUSAL_GROUND_SHORT
 from app.reception.models import Person, Visit, VisitOutcome, VisitVisitor
-from app.text import fold
 from app.validators import normalize_cccd, normalize_phone
 
 PAGE_SIZE = 25
@@ -95,11 +95,10 @@ def _search_clause(q: str):
     """Words of the names, summary or respondent (with or without diacritics), an ID number,
     a phone, or a register number "12/2026". A denunciator is never matched by name: the name
     is not in the search text, and has no Person row."""
-    folded = fold(q)
-    words = [w for w in folded.split(" ") if w]
     clauses = []
-    if words:
-        clauses.append(and_(*[Visit.search_folded.like(f"%{w}%") for w in words]))
+    found = search.match("visit", q)
+    if found is not None:
+        clauses.append(found.clause)
     cccd, phone = normalize_cccd(q), normalize_phone(q)
     conditions = ([Person.id_number == cccd] if cccd.isdigit() else []) + \
         ([Person.phone == phone] if phone.isdigit() else [])
@@ -162,8 +161,10 @@ def register_page(user, f: RegisterFilters) -> Page:
     stmt = filtered(user, f)
     total = count(user, f)
     page = max(1, f.page)
+    found = search.match("visit", f.q.strip()) if f.q and f.q.strip() else None
+    rank = [found.rank.desc()] if found is not None else []  # with their diacritics first
     visits = db.session.scalars(
-        _with_rows(stmt).order_by(Visit.visited_at.desc(), Visit.id.desc())
+        _with_rows(stmt).order_by(*rank, Visit.visited_at.desc(), Visit.id.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return Page([to_row(v) for v in visits], total, page, per_page=PAGE_SIZE)
