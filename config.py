@@ -53,12 +53,25 @@ class BaseConfig:
     MAX_FORM_PARTS = 200
     UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", str(INSTANCE_DIR / "uploads"))
     STAGED_UPLOAD_TTL_HOURS = 24
+    # `flask storage sweep` removes stored files no row names once they are this old (docs/reliability.md).
+    ORPHAN_FILE_MIN_AGE_HOURS = 24
 
     # Rate limits (Flask-Limiter); shared through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SUBMIT = os.environ.get("RATELIMIT_SUBMIT", "10 per hour")
     RATELIMIT_TRACK = os.environ.get("RATELIMIT_TRACK", "20 per 10 minutes")
+    # Keeps the counters of two sites sharing one Redis apart (docs/security.md).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
+    # Behind a reverse proxy, how many proxies append to X-Forwarded-For: the limits then count
+    # the citizen's address, not the proxy's. 0 (default) trusts no forwarded header.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+    # Optional virus scan of every upload (docs/security.md): a command that reads the file on
+    # stdin and exits 0 (clean), 1 (infected) or anything else (could not check), like
+    # "clamdscan --no-summary --fdpass -". Unset: no scan.
+    CLAMDSCAN_COMMAND = os.environ.get("CLAMDSCAN_COMMAND") or None
+    CLAMDSCAN_TIMEOUT = float(os.environ.get("CLAMDSCAN_TIMEOUT", "60"))
 
     # Staff sign-in: lockout per account, throttling per IP, session lifetimes.
     LOGIN_MAX_FAILURES = 5
@@ -66,12 +79,31 @@ class BaseConfig:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per 10 minutes")
     STAFF_IDLE_TIMEOUT_MINUTES = 30
     STAFF_ABSOLUTE_TIMEOUT_HOURS = 8
+    # Two-factor sign-in (docs/two-factor.md): these roles must use a one-time code from an
+    # authenticator app, or everybody when TWO_FACTOR_REQUIRED_FOR_ALL; others may opt in.
+    TWO_FACTOR_REQUIRED_ROLES = tuple(
+        r.strip() for r in os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "leader,admin").split(",") if r.strip()
+    )
+    TWO_FACTOR_REQUIRED_FOR_ALL = os.environ.get("TWO_FACTOR_REQUIRED_FOR_ALL", "").strip().lower() in {
+        "1", "true", "yes", "on"}
+    TWO_FACTOR_PENDING_MINUTES = 10  # from the right password to the code (or the enrolment)
 
     WTF_CSRF_TIME_LIMIT = 4 * 3600  # a citizen may take a long time over the form
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    HSTS_MAX_AGE = 0  # Strict-Transport-Security only in production (app/security.py)
 
     DEMO_DATA_ALLOWED = False
+
+    # Operations (docs/deploy.md): /metrics answers this machine, or a scraper sending
+    # "Authorization: Bearer METRICS_TOKEN"; request figures are kept in Redis when it is set, so
+    # that every worker and app server counts into the same figures. LOG_FORMAT=json writes one
+    # JSON object per log line; LOG_REQUESTS adds one line per request.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    METRICS_REDIS_URL = os.environ.get("METRICS_REDIS_URL", os.environ.get("REDIS_URL")) or None
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "1" if LOG_FORMAT == "json" else "").strip().lower() in {
+        "1", "true", "yes", "on"}
 
     # Public statistics (/thong-ke/, docs/charts.md): a group of content or place with fewer
     # petitions than this is folded into "other" or shown as "dưới N"; figures kept this long.
@@ -122,16 +154,22 @@ class TestingConfig(BaseConfig):
     IDENTITY_KEY = "7bJ4tpnTj-dmy5Bk9Q8rFw3dDLm3l3kdrH2oGvGLWZM="  # tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    METRICS_REDIS_URL = None  # per-process figures; the Redis store is tested with its own override
     RATELIMIT_ENABLED = True
     SERVER_NAME = None
     # Cheap Argon2id for the thousands of test sign-ins (production keeps the library's defaults).
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    # Tests sign leaders and admins in with a password alone; the two-factor tests switch the
+    # requirement on through app_overrides (tests/functional/test_two_factor.py).
+    TWO_FACTOR_REQUIRED_ROLES: tuple = ()
+    TWO_FACTOR_REQUIRED_FOR_ALL = False
 
 
 class ProductionConfig(BaseConfig):
     """Production: PostgreSQL and secrets from the environment, or refuse to start."""
 
     SESSION_COOKIE_SECURE = True
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
 
     def __init__(self) -> None:
         missing = [k for k in ("SECRET_KEY", "DATABASE_URL", "IDENTITY_KEY") if not os.environ.get(k)]

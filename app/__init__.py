@@ -20,15 +20,25 @@ def create_app(config_class=None) -> Flask:
     config_class = config_class or CONFIGS["development"]
     app.config.from_object(config_class() if isinstance(config_class, type) else config_class)
     app.jinja_env.add_extension("jinja2.ext.do")
+    register_logging(app)
     register_extensions(app)
     register_sqlite_pragmas(app)
     register_i18n(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_security(app)
+    register_monitoring(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    """Log format and level; no SQL parameters or query strings in the logs (app/logs.py)."""
+    from app.logs import init_logging
+
+    init_logging(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -38,8 +48,10 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
+    from app.search.schema import include_object
+
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, include_object=include_object)
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
@@ -65,9 +77,19 @@ def register_i18n(app: Flask) -> None:
     init_i18n(app)
 
 
+def register_url_converters(app: Flask) -> None:
+    """`<int:…>` in URLs stops at the largest id: a larger number is a 404, not a database error."""
+    from app.security import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
+
+
 def register_blueprints(app: Flask) -> None:
     """Register the public portal, the staff workspace (petitions, reception desk, admin) and documents."""
     from app.admin.views import bp as admin_bp
+    from app.api.token_views import bp as tokens_bp
+    from app.api.views import bp as api_bp
+    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
     from app.cases.views import bp as cases_bp
@@ -86,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
     from app.reports.chart_views import bp as charts_bp
     from app.reports.public_views import bp as stats_public_bp
     from app.reports.views import bp as reports_bp
+    from app.privacy.views import bp as privacy_bp
+    from app.retention.views import bp as retention_bp
     from app.staff.views import bp as staff_bp
 
     app.register_blueprint(portal_bp)
@@ -95,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(reception_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(sessions_bp)
@@ -108,6 +133,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(stats_public_bp)
     app.register_blueprint(charts_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(retention_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(tokens_bp)
 
 
 def register_security(app: Flask) -> None:
@@ -115,6 +144,15 @@ def register_security(app: Flask) -> None:
     from app.security import init_security
 
     init_security(app)
+
+
+def register_monitoring(app: Flask) -> None:
+    """/healthz, /metrics, request ids, request figures and the request log (docs/deploy.md)."""
+    from app.monitoring.requests import init_requests
+    from app.monitoring.views import bp as monitoring_bp
+
+    init_requests(app)
+    app.register_blueprint(monitoring_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -58,19 +58,28 @@ def seed_demo() -> None:
     click.echo("")
     port = os.environ.get("PORT", "5000")
     click.echo(f"Demo logins at http://127.0.0.1:{port}/staff/login (password for all: {demo_password()}):")
+    required = current_app.config.get("TWO_FACTOR_REQUIRED_ROLES") or ()
     for email, _name, role, agency in DEMO_USERS:
-        click.echo(f"  {email:32} {role:13} {agency}")
+        note = "  (two-factor set-up at first sign-in)" if role in required else ""
+        click.echo(f"  {email:32} {role:13} {agency}{note}")
+    if required:
+        click.echo("Leaders and the admin set up two-factor sign-in at their first sign-in: scan the QR code with an")
+        click.echo("authenticator app (or type the secret shown), then keep the recovery codes (docs/two-factor.md).")
 
 
 @storage_cli.command("sweep")
 @click.option("--hours", type=int, default=None, help="Age of staged uploads to remove.")
-def storage_sweep(hours: int | None) -> None:
-    """Remove staged uploads older than STAGED_UPLOAD_TTL_HOURS (abandoned forms)."""
+@click.option("--orphan-hours", type=float, default=None,
+              help="Age of stored files that no row names (default ORPHAN_FILE_MIN_AGE_HOURS).")
+def storage_sweep(hours: int | None, orphan_hours: float | None) -> None:
+    """Remove staged uploads older than STAGED_UPLOAD_TTL_HOURS (abandoned forms), then stored
+    files that no row names (left by a crash between writing a file and committing its row)."""
     from sqlalchemy import select
 
     from app.db import utcnow
     from app.petitions.models import StagedUpload
     from app.storage import files
+    from app.storage.references import sweep_orphans
 
     hours = hours if hours is not None else current_app.config["STAGED_UPLOAD_TTL_HOURS"]
     cutoff = utcnow() - timedelta(hours=hours)
@@ -80,22 +89,35 @@ def storage_sweep(hours: int | None) -> None:
         db.session.delete(row)
     db.session.commit()
     click.echo(f"Removed {len(old)} staged uploads")
+    orphan_hours = orphan_hours if orphan_hours is not None else current_app.config["ORPHAN_FILE_MIN_AGE_HOURS"]
+    result = sweep_orphans(orphan_hours)
+    db.session.rollback()  # the sweep only read
+    click.echo(f"Removed {len(result.removed)} orphan stored files "
+               f"(kept {result.referenced} referenced, {result.kept_young} younger than {orphan_hours:g} h)")
 
 
 def init_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
+    from app.audit.cli import audit_cli
+    from app.bench.cli import demo_cli
     from app.auth.cli import users_cli
+    from app.backup.cli import backup_cli
     from app.calendar.cli import calendar_cli
     from app.imports.cli import import_register
     from app.notifications.cli import outbox_cli
     from app.notifications.reminders import reminders_cli
     from app.reports.cli import reports_cli
+    from app.retention.cli import retention_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(storage_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(import_register)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(demo_cli)

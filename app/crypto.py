@@ -3,7 +3,8 @@
 Production must set IDENTITY_KEY; development creates one in instance/ on first use, so that
 no key is ever committed. Losing the key makes protected identities unreadable: back it up.
 
-Also: sealing a value (a password shown once) before it goes into the session cookie.
+Also: sealing a value (a password shown once) before it goes into the session cookie, and
+keys derived per purpose from the identity key (two-factor secrets, recovery-code hashes).
 """
 from __future__ import annotations
 
@@ -60,3 +61,42 @@ def unseal(token: str | None, max_age_seconds: int) -> dict | None:
         return json.loads(_session_fernet().decrypt(token.encode(), ttl=max_age_seconds).decode())
     except (InvalidToken, ValueError):
         return None
+
+
+def _purpose_key(purpose: str) -> bytes:
+    """32 bytes for one purpose, derived (HKDF-SHA256) from the identity key.
+
+    One key to keep and back up, yet a value sealed for one purpose (a sign-in secret) is never
+    readable with the key of another (a denunciator's identity), and vice versa.
+    """
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    material = base64.urlsafe_b64decode(_key())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"don-thu:" + purpose.encode()).derive(material)
+
+
+def encrypt_text(purpose: str, value: str) -> bytes:
+    """Encrypt a short text (a sign-in secret) with the key of its purpose."""
+    import base64
+
+    return Fernet(base64.urlsafe_b64encode(_purpose_key(purpose))).encrypt(value.encode())
+
+
+def decrypt_text(purpose: str, token: bytes) -> str:
+    """What encrypt_text produced for the same purpose."""
+    import base64
+
+    return Fernet(base64.urlsafe_b64encode(_purpose_key(purpose))).decrypt(token).decode()
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """HMAC-SHA256 (hex) of a value under the key of its purpose: stored instead of a recovery code,
+    so that a copy of the database alone cannot be searched for the codes."""
+    import hashlib
+    import hmac
+
+    return hmac.new(_purpose_key(purpose), value.encode(), hashlib.sha256).hexdigest()

@@ -6,6 +6,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.api.problems import is_api_request, problem
+from app.audit.services import record_denial
+from app.extensions import db
+
 
 def _messages(code: int) -> tuple[str, str]:
     """Title and explanation for an HTTP status."""
@@ -57,9 +61,17 @@ def init_errors(app: Flask) -> None:
             return error
         if request.path.startswith("/static/"):
             return error
+        if error.code == 403:
+            record_denial()  # app.audit: who was refused what
+        if is_api_request():  # the JSON API answers with problem+json (app/api/problems.py)
+            allow = error.get_headers() if error.code == 405 else []
+            return problem(error.code, headers={k: v for k, v in allow if k == "Allow"})
         return _render(error.code)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()  # a failed flush leaves the session unusable, and the page reads the site's name
+        if is_api_request():
+            return problem(500)
         return _render(500)

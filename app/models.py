@@ -1,7 +1,8 @@
 """Import every model so that the metadata (and so Alembic) sees all tables."""
 from app.agencies.models import AdminUnit, Agency  # noqa: F401
-from app.audit.models import Event, IdentityAccess  # noqa: F401
-from app.auth.models import User  # noqa: F401
+from app.audit.models import AuditEntry, Event, IdentityAccess  # noqa: F401
+from app.auth.models import RecoveryCode, User  # noqa: F401
+from app.api.models import ApiToken  # noqa: F401
 from app.cases.models import Case, CaseExtension, CasePause  # noqa: F401
 from app.cases.urge_models import CaseUrge  # noqa: F401
 from app.calendar.models import CalendarOverride, DeadlineRule  # noqa: F401
@@ -28,3 +29,4 @@ from app.reception.models import (  # noqa: F401
 from app.oversight.models import Directive, DirectiveNote  # noqa: F401
 from app.inspections.models import Inspection, InspectionFollowUp, InspectionRecovery  # noqa: F401
 from app.imports.models import ImportBatch, ImportedRow  # noqa: F401
+from app.retention.models import DestructionItem, DestructionRequest  # noqa: F401

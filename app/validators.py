@@ -48,3 +48,17 @@ def is_valid_phone(value: str) -> bool:
     """A Vietnamese mobile (10 digits) or landline (11 digits starting 02) number."""
     value = normalize_phone(value)
     return bool(_MOBILE_RE.match(value) or _LANDLINE_RE.match(value))
+
+
+# Ids are INTEGER columns: a number beyond this fails on PostgreSQL ("integer out of range") and
+# SQLite ("int too large") before any "not found" could be answered.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value) -> int | None:
+    """A record id from user input (a select's value, a URL argument), or None if it cannot be one."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None

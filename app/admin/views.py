@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from app.admin import page, queries, services
 from app.admin.forms import AgencyForm, CategoryForm, ConfirmForm, UserCreateForm, UserEditForm, UserFilterForm
 from app.auth import services as accounts
-from app.auth.access import staff_required, start_staff_session
+from app.auth import two_factor
+from app.auth.access import renew_session, staff_required
 from app.auth.permissions import Permission
 from app.crypto import seal, unseal
 from app.extensions import db
@@ -123,9 +124,8 @@ def user_edit(user_id: int):
         form.form_errors.append(str(exc))
         return _render("admin/user_form.html", form, 422, user=queries.find_user(user_id))
     db.session.commit()
-    if myself:  # a changed agency ends one's own sessions too: keep this one
-        login_user(user)
-        start_staff_session()
+    if myself:  # a changed agency ends one's own sessions too: keep this one, renewed
+        renew_session(user, new_sign_in=False)
     flash(_("Đã lưu tài khoản %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
@@ -186,6 +186,39 @@ def user_reset(user_id: int):
         title=_("Đặt lại mật khẩu"), button=_("Đặt lại mật khẩu"), danger=True,
         message=_("Tạo mật khẩu mới cho %(name)s (%(email)s)? Mật khẩu cũ hết hiệu lực và người này bị đăng "
                   "xuất. Mật khẩu mới chỉ hiện một lần ở trang sau.", name=user.full_name, email=user.email))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["GET", "POST"])
+@staff_required(Permission.USER_MANAGE)
+def user_end_sessions(user_id: int):
+    """Sign a user out everywhere at once (a lost laptop, a shared computer, a suspicion)."""
+    user = _or_404(queries.find_user(user_id))
+
+    def done(_result):
+        if user.id == current_user.id:  # one's own: the others end, this one goes on, renewed
+            renew_session(user, new_sign_in=False)
+        return _flash_back(_("Đã kết thúc mọi phiên đăng nhập của %(email)s.", email=user.email))
+
+    return _confirm_user(
+        user, "end_sessions", lambda: accounts.end_sessions(user, actor=current_user), done,
+        title=_("Kết thúc mọi phiên đăng nhập"), button=_("Kết thúc mọi phiên đăng nhập"), danger=True,
+        message=_("Đăng xuất %(name)s (%(email)s) khỏi mọi trình duyệt và thiết bị ngay bây giờ? Người này vẫn đăng "
+                  "nhập lại được bằng mật khẩu (và mã xác thực, nếu có).", name=user.full_name, email=user.email))
+
+
+@bp.route("/users/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
+@staff_required(Permission.USER_MANAGE)
+def user_reset_two_factor(user_id: int):
+    """Remove a user's second factor (lost phone); their sessions end and they set it up again."""
+    user = _or_404(queries.find_user(user_id))
+    return _confirm_user(
+        user, "reset_two_factor", lambda: two_factor.reset(user, actor=current_user),
+        lambda _r: _flash_back(_("Đã đặt lại xác thực hai lớp của %(email)s.", email=user.email)),
+        title=_("Đặt lại xác thực hai lớp"), button=_("Đặt lại xác thực hai lớp"), danger=True,
+        message=_("Xóa ứng dụng xác thực và mọi mã khôi phục của %(name)s (%(email)s)? Chỉ làm khi đã xác minh "
+                  "đúng người, ví dụ người này mất điện thoại. Người này bị đăng xuất ngay; lần đăng nhập sau "
+                  "chỉ cần mật khẩu, hoặc phải thiết lập lại nếu vai trò bắt buộc.", name=user.full_name,
+                  email=user.email))
 
 
 def _flash_back(message: str):

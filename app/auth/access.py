@@ -1,7 +1,9 @@
 """Flask-Login wiring, the staff access decorator, and staff session lifetimes.
 
 A staff session ends after 30 minutes idle or 8 hours in all (configurable), and at once when
-the account's session_version changes (disabled, password reset, role change).
+the account's session_version changes (disabled, password reset, role change, sessions ended by
+an admin, second factor turned on, off or reset), or when the user must now use a second factor
+and has none.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from functools import wraps
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db, login_manager
 
@@ -49,6 +51,24 @@ def start_staff_session() -> None:
     session["staff_seen_at"] = now
 
 
+def renew_session(user, *, new_sign_in: bool = True) -> None:
+    """Give the browser a new session for `user`: nothing from the old one survives but the language.
+
+    Called on sign-in and whenever the user's privileges or session version change under them
+    (their own agency, password, second factor), so that no copy of the old cookie carries the
+    new rights. A renewal that is not a sign-in keeps the start time: the absolute limit stands.
+    """
+    lang = session.get("lang")
+    started = session.get("staff_login_at")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    start_staff_session()
+    if not new_sign_in and started:
+        session["staff_login_at"] = started
+
+
 def _enforce_staff_session():
     """End idle or too-old staff sessions."""
     if not request.path.startswith(STAFF_PREFIX) or request.endpoint in PUBLIC_STAFF_ENDPOINTS:
@@ -65,6 +85,15 @@ def _enforce_staff_session():
         session.clear()
         flash(_l("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    from app.auth.two_factor import is_required
+
+    if is_required(current_user) and not current_user.two_factor_enabled:
+        # The requirement came after this session began (a setting changed): sign in again, which
+        # leads through setting up the second factor.
+        logout_user()
+        session.clear()
+        flash(_l("Tài khoản của bạn nay bắt buộc dùng xác thực hai lớp. Vui lòng đăng nhập lại để thiết lập."), "info")
+        return redirect(url_for("auth.login"))
     session["staff_seen_at"] = now
     return None
 

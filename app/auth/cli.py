@@ -1,4 +1,5 @@
-"""`flask users create --email E --name N --role R --agency CODE` (password from stdin or generated)."""
+"""`flask users create --email E --name N --role R --agency CODE` (password from stdin or generated);
+`flask users reset-two-factor EMAIL` (the last admin has lost their phone)."""
 from __future__ import annotations
 
 import sys
@@ -37,3 +38,20 @@ def create(email: str, full_name: str, role: str, agency_code: str) -> None:
     click.echo(f"Created {user.email} ({role}, {agency.code})")
     if generated:
         click.echo(f"Password: {generated}")
+
+
+@users_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Remove an account's second factor and end its sessions (for when no other admin can)."""
+    from app.auth import two_factor
+
+    user = services.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail {email}")
+    try:
+        two_factor.reset(user, actor=None)
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Two-factor sign-in reset for {user.email}; it is set up again at the next sign-in if required.")

@@ -1,15 +1,16 @@
-"""Staff users. No self-registration: accounts are made by admins or `flask users create`."""
+"""Staff users and their recovery codes. No self-registration: accounts are made by admins or
+`flask users create`."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agencies.models import Agency
 from app.auth.permissions import Permission, Role, role_has
-from app.db import Base, TimestampMixin, enum_check
+from app.db import Base, TimestampMixin, enum_check, utcnow
 
 
 class User(UserMixin, TimestampMixin, Base):
@@ -32,6 +33,12 @@ class User(UserMixin, TimestampMixin, Base):
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     # Name and e-mail folded (app.text.fold) so that the admin search ignores diacritics.
     search_folded: Mapped[str | None] = mapped_column(String(500))
+    # Two-factor sign-in (app/auth/two_factor.py): the TOTP secret, encrypted (app.crypto, purpose
+    # "totp"); when it was confirmed (None: not enrolled); the last time step accepted, so that
+    # no code is accepted twice.
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column()
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     agency: Mapped[Agency] = relationship()
 
@@ -46,3 +53,20 @@ class User(UserMixin, TimestampMixin, Base):
     def can(self, permission: Permission) -> bool:
         """Role-level permission check."""
         return role_has(self.role, permission)
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        """Whether sign-in asks this user for a one-time code after the password."""
+        return self.totp_enrolled_at is not None and self.totp_secret is not None
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the authenticator app; stored as a keyed hash only."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column()

@@ -48,6 +48,7 @@ class Permission(str, enum.Enum):
     USER_MANAGE = "site:user:manage"
     AGENCY_MANAGE = "site:agency:manage"
     CATEGORY_MANAGE = "site:category:manage"
+    AUDIT_READ = "site:audit:read"  # the audit log (docs/audit.md): who did what, never what citizens wrote
 
 
 _DESK = {Permission.VISIT_READ, Permission.VISIT_LOG, Permission.ONLINE_MANAGE}
@@ -69,7 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                 Permission.CALENDAR_READ, Permission.VISIT_READ, Permission.CASE_READ,
                                 Permission.DIRECTIVE_READ, Permission.INSPECTION_READ, Permission.REPORT_READ}),
     Role.ADMIN: frozenset({Permission.USER_MANAGE, Permission.AGENCY_MANAGE, Permission.CATEGORY_MANAGE,
-                           Permission.CALENDAR_MANAGE, Permission.CALENDAR_READ}),
+                           Permission.CALENDAR_MANAGE, Permission.CALENDAR_READ, Permission.AUDIT_READ}),
 }
 
 

@@ -1,4 +1,6 @@
-"""Account operations: create, authenticate with lockout, change and reset passwords."""
+"""Account operations: create, authenticate with lockout, change and reset passwords, end sessions.
+
+The second factor (one-time codes, recovery codes) is in app/auth/two_factor.py."""
 from __future__ import annotations
 
 import secrets
@@ -12,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.agencies.models import Agency
-from app.audit.services import record_event
+from app.audit.services import audit, record_event
 from app.auth.models import User
 from app.auth.permissions import Role
 from app.db import utcnow
@@ -139,8 +141,10 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
     user = find_by_email(email)
     ok = verify_password(user, password)
     if user is None:
+        audit("auth.sign_in_failed", detail={"reason": "unknown_account"})
         raise LoginFailed(str(_l("Thư điện tử hoặc mật khẩu không đúng.")))
     if user.locked_until and user.locked_until > now:
+        audit("auth.sign_in_failed", subject_type="user", subject_id=user.id, detail={"reason": "locked"})
         raise LoginFailed(str(_l("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %(m)s phút.",
                                  m=lock_minutes)))
     if not ok:
@@ -150,16 +154,35 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
             user.failed_logins = 0
             record_event("user", user.id, "locked", actor_label="system")
         db.session.flush()
+        audit("auth.sign_in_failed", subject_type="user", subject_id=user.id, detail={"reason": "wrong_password"})
         raise LoginFailed(str(_l("Thư điện tử hoặc mật khẩu không đúng.")))
     if not user.active:
+        audit("auth.sign_in_failed", subject_type="user", subject_id=user.id, detail={"reason": "disabled"})
         raise LoginFailed(str(_l("Thư điện tử hoặc mật khẩu không đúng.")))
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    if not user.two_factor_enabled:
+        # With a second factor the count goes on until the code is right: the password step must
+        # not hand out fresh guesses at the code (app/auth/two_factor.py).
+        record_sign_in(user, now)
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     db.session.flush()
     return user
+
+
+def record_sign_in(user: User, now: datetime | None = None) -> None:
+    """A sign-in has succeeded (every factor given): clear the failure count, note the time."""
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now or utcnow()
+    db.session.flush()
+    audit("auth.sign_in", subject_type="user", subject_id=user.id, actor=user)
+
+
+def end_sessions(user: User, *, actor: User) -> None:
+    """An admin signs the user out everywhere: every session ends at its next request."""
+    user.session_version += 1
+    db.session.flush()
+    record_event("user", user.id, "sessions_ended", actor_user_id=actor.id, actor_label=actor.full_name)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -196,6 +219,9 @@ def update_user(user: User, *, full_name: str, role: str, agency_id: int, actor:
     if (user.role, user.agency_id) != (role, agency_id):
         user.session_version += 1
     note = f"role {user.role}->{role}, agency {user.agency_id}->{agency_id}"
+    if role != user.role:
+        audit("user.role_changed", subject_type="user", subject_id=user.id, actor=actor,
+              detail={"from": user.role, "to": role})
     user.full_name, user.role, user.agency_id = full_name.strip(), role, agency_id
     _index(user)
     db.session.flush()

@@ -18,6 +18,7 @@ COUNTS_FROM_LABELS = {
     "first_decision_or_deadline": _l("ngày nhận quyết định lần đầu hoặc hết hạn giải quyết"),
     "previous_due": _l("hạn giải quyết trước đó"),
     "request": _l("ngày có yêu cầu"),
+    "filed": _l("ngày lãnh đạo duyệt xếp lưu đơn"),
 }
 
 DAY_KIND_LABELS = {

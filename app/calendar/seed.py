@@ -21,6 +21,7 @@ TCD_2013 = date(2014, 7, 1)  # Luật Tiếp công dân 2013 in force
 TT_02_2016 = date(2016, 12, 1)  # ⚠ effective date of TT 02/2016/TT-TTCP as understood
 TT_05_2021 = date(2021, 11, 15)
 LAW_136_2025 = date(2026, 7, 1)  # Luật 136/2025/QH15 in force (online reception)
+TT_07_2014 = date(2014, 12, 15)  # Thông tư 07/2014/TT-TTCP in force (xử lý đơn)
 
 # code, variant, name, days, unit, counts from, effective from, legal source, unverified
 RULES = [
@@ -72,6 +73,11 @@ RULES = [
      TC_2018, "Luật Tố cáo 2018, Điều 38 khoản 2", False),
     ("denunciation.overdue.report", S, "Báo cáo khi tố cáo quá hạn giải quyết", 5, W, "request", TC_2018,
      "Luật Tố cáo 2018, Điều 38", False),
+    # "Một năm" counted as 365 days; a petition becomes due for destruction the day *after* the
+    # computed date (app.retention), so a leap year never shortens the year the law asks for.
+    ("petition.retention", S, "Lưu đơn đã xếp lưu trước khi tiêu hủy", 365, C, "filed", TT_07_2014,
+     "Thông tư 07/2014/TT-TTCP Điều 28 khoản 2 (thời hạn lưu trữ một năm; tiêu hủy do thủ trưởng cơ quan "
+     "quyết định); chưa đối chiếu Thông tư 05/2021/TT-TTCP", True),
 ]
 
 

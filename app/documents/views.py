@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.auth.scope import visible_agency_ids
@@ -56,6 +57,7 @@ def _prepare(visit_id: int, doc_type: str) -> tuple[Visit, builders.Document]:
 def docx(visit_id: int, doc_type: str):
     """The document as a DOCX the office can edit."""
     _visit, doc = _prepare(visit_id, doc_type)
+    audit_now("export.docx", subject_type="visit", subject_id=visit_id, detail={"doc_type": doc_type})
     return send_file(io.BytesIO(render_docx(doc)), mimetype=DOCX_MIMETYPE, as_attachment=True,
                      download_name=doc.filename)
 

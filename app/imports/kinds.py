@@ -38,6 +38,7 @@ from app.petitions.services import PersonData, add_petitioners
 from app.petitions.tracking import KEY_ALPHABET, format_tracking_code, hash_access_key, next_tracking_number
 from app.reception.models import Person, Visit, VisitOutcome, VisitorRole, VisitVisitor
 from app.reception.services import OUTCOMES_OWING_REPLY, REPLY_RULE, VisitError, check_group
+from app.retention.services import schedule as schedule_retention
 from app.imports.spec import SPECS, format_value
 from app.text import fold
 
@@ -462,6 +463,7 @@ class PetitionHandler:
                 petition.urged_agency_id = d["urged_agency"].id
             elif status == "filed":
                 petition.file_reason = v["file_reason"]
+                schedule_retention(petition)  # kept a year, then destroyed on approval (app.retention)
         names = v["full_names"]
         ids = v.get("id_numbers") or [None] * len(names)
         people = [PersonData(full_name=name, id_number=id_number, phone=v.get("phone") if i == 0 else None,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.extensions import db
@@ -22,6 +23,7 @@ from app.imports.reader import MAX_BYTES, XLSX_MIMETYPE
 from app.imports.spec import KIND_LABELS, SPECS, format_value
 from app.imports.workbook import build_template, template_filename
 from app.petitions.triage import MASKED_IDENTITY
+from app.storage.inspect import UploadRejected, scan_for_malware
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/imports")
 
@@ -88,6 +90,7 @@ def template(kind: str):
     if kind not in SPECS:
         abort(404)
     data = build_template(kind, current_user.agency)
+    audit_now("export.xlsx", detail={"what": "import_template", "kind": kind})
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=template_filename(kind))
 
@@ -101,6 +104,11 @@ def check():
         return _index(form, 422)
     data = form.file.data.read(MAX_BYTES + 1)
     file_name = os.path.basename((form.file.data.filename or "tep").replace("\\", "/"))[:255]
+    try:
+        scan_for_malware(data, file_name)  # docs/security.md: every upload, when a scanner is set
+    except UploadRejected as exc:
+        form.file.errors = [str(exc)]
+        return _index(form, 422)
     result = svc.run_import(data, kind=form.kind.data, file_name=file_name, agency=current_user.agency,
                             user=current_user, dry_run=True)
     db.session.rollback()

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.extensions import db
@@ -100,6 +101,7 @@ def export():
     today = local_today()
     f = _filter_form().filters(_tab())
     rows, total = svc.directive_rows(current_user, f, today)
+    audit_now("export.xlsx", detail={"what": "directives", "rows": len(rows), "total": total})
     data = svc.build_workbook(rows, agency_name=current_user.agency.name, today=today, f=f, total=total,
                               multi_agency=current_user.can(Permission.SUBTREE_READ))
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,

@@ -9,7 +9,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.formhelpers import BoundedIntegerField
 from app.petitions.models import Channel, FileReason, ForwarderKind, PetitionKind, ProposedAction
 from app.portal.forms import ContactChecks, VNDateField
 from app.validators import normalize_cccd, normalize_phone
@@ -76,7 +76,7 @@ class InboxFilterForm(FlaskForm):
     status = SelectField(_l("Trạng thái"), validators=[Optional()])
     received_from = VNDateField(_l("Nhận từ ngày"), validators=[Optional()])
     received_to = VNDateField(_l("Đến ngày"), validators=[Optional()])
-    due_within = IntegerField(_l("Đến hạn trong (ngày)"),
+    due_within = BoundedIntegerField(_l("Đến hạn trong (ngày)"),
                               validators=[Optional(), NumberRange(min=0, max=365, message=_l("Từ 0 đến 365 ngày."))])
     overdue = BooleanField(_l("Chỉ đơn quá hạn"))
     handler = SelectField(_l("Chuyên viên"), validators=[Optional()])
@@ -111,7 +111,7 @@ class PaperPetitionForm(FlaskForm):
     people = FieldList(FormField(PersonForm), min_entries=1, max_entries=20)
     add_person = SubmitField(_l("Thêm người đứng đơn"))
     is_group = BooleanField(_l("Đơn của nhiều người"))
-    group_size = IntegerField(_l("Số người ký đơn"), validators=[Optional(), NumberRange(min=2, max=100000)])
+    group_size = BoundedIntegerField(_l("Số người ký đơn"), validators=[Optional(), NumberRange(min=2, max=100000)])
     respondent = StringField(_l("Người, cơ quan bị khiếu nại, bị tố cáo"), validators=[Optional(), Length(max=300)])
     title = StringField(_l("Tiêu đề"), validators=[DataRequired(message=_l("Hãy nhập tiêu đề.")), Length(max=300)])
     content = TextAreaField(_l("Nội dung"), validators=[DataRequired(message=_l("Hãy nhập nội dung tóm tắt.")),

@@ -52,6 +52,9 @@ EVENT_LABELS = {
     "split": _l("Đã tách đơn"),
     "note": _l("Ghi chú"),
     "identity_revealed": _l("Đã xem danh tính người tố cáo"),
+    "destruction_proposed": _l("Đã đề xuất tiêu hủy đơn"),
+    "destroyed": _l("Đã tiêu hủy đơn"),
+    "personal_data_exported": _l("Đã xuất dữ liệu cá nhân cho công dân"),
 }
 
 PROPOSAL_LABELS = {

@@ -194,6 +194,9 @@ class Petition(TimestampMixin, Base):
     # A petition transferred in from another agency in the system: the original.
     source_petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # Retention of a filed petition (app.retention): kept until this day, then destroyed on approval.
+    destroy_after: Mapped[date | None] = mapped_column(index=True)
+    destroyed_at: Mapped[datetime | None] = mapped_column()
     # Title, content, respondent and (unprotected) names folded for diacritic-free search.
     search_folded: Mapped[str | None] = mapped_column(Text)
 

@@ -125,7 +125,7 @@ def render_detail(petition: Petition, *, forms: dict | None = None, errors: list
     return render_template(
         "petitions/detail.html", petition=petition, forms=forms, errors=errors or [],
         timeline=queries.staff_timeline(petition),
-        duplicates=queries.find_duplicates(petition, current_user),
+        duplicates=[] if petition.destroyed_at else queries.find_duplicates(petition, current_user),
         eligibility_items=triage.ELIGIBILITY_ITEMS, masked=str(triage.MASKED_IDENTITY),
         can_reveal=triage.can_reveal_identity(current_user, petition) and any(p.is_protected for p in petition.petitioners),
         reveal_form=RevealForm(prefix="reveal"), revealed=revealed, active=active,

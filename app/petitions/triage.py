@@ -38,6 +38,7 @@ from app.petitions.models import (
 )
 from app.petitions.rules import INTAKE_RULE_BY_KIND
 from app.petitions.tracking import format_tracking_code, next_tracking_number
+from app.retention.services import schedule as schedule_retention
 from app.storage import files
 from app.text import fold
 
@@ -276,6 +277,8 @@ def approve(petition: Petition, user, *, version: int, note: str | None = None,
     petition.due_date = None  # triage is over: no more triage deadline
     workflow.apply(petition, "approve", user, note=note,
                    public_note=str(PUBLIC_OUTCOME_NOTES[action]) % {"to": target_label})
+    if action == ProposedAction.FILE.value:
+        schedule_retention(petition)  # TT 07/2014 Đ.28: kept a year, then destroyed on the head's decision
     db.session.flush()
     if action == ProposedAction.TRANSFER.value and petition.transfer_to_agency_id:
         created = _copy_to_agency(petition, petition.transfer_to_agency, user, now)

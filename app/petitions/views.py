@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.extensions import db
@@ -241,7 +242,9 @@ def attachment(petition_id: int, attachment_id: int):
     att = db.session.get(Attachment, attachment_id)
     if att is None or att.petition_id != petition.id:
         abort(404)
-    inline = att.content_type.startswith("image/")
+    inline = att.content_type in ("image/jpeg", "image/png")  # re-encoded by the upload check; never SVG
+    audit_now("download.attachment", subject_type="petition", subject_id=petition.id,
+              detail={"attachment_id": att.id})
     return send_file(files.path_for(att.storage_key), mimetype=att.content_type, as_attachment=not inline,
                      download_name=att.original_name, max_age=0)
 

@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -28,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.formhelpers import BoundedIntegerField
 from app.petitions.models import PetitionKind
 from app.petitions.rules import max_representatives
 from app.validators import is_valid_cccd, is_valid_phone, normalize_cccd, normalize_phone
@@ -143,7 +143,7 @@ class PetitionForm(ContactChecks, FlaskForm):
         render_kw={"autocomplete": "street-address"},
     )
     is_group = BooleanField(_l("Tôi đứng đơn thay mặt cho một nhóm người"))
-    group_size = IntegerField(
+    group_size = BoundedIntegerField(
         _l("Số người trong nhóm"),
         validators=[Optional(), NumberRange(min=2, max=100000, message=_l("Số người trong nhóm phải từ 2 trở lên."))],
         render_kw={"inputmode": "numeric"},

@@ -8,13 +8,11 @@ from app.agencies import queries as agency_queries
 from app.petitions import services
 from app.petitions.models import StagedUpload
 from app.petitions.services import PersonData, PetitionDraft, UploadedFile
+from app.validators import parse_id
 
 
 def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)  # None for junk and for numbers no id can be (tests/fuzz)
 
 
 def fill_choices(form) -> None:

@@ -31,6 +31,8 @@ from app.portal.intake import (
     fill_choices,
     render_petition_form,
 )
+from app.ratelimits import submission_limit
+from app.validators import parse_id
 
 bp = Blueprint("portal", __name__)
 
@@ -58,7 +60,7 @@ def home():
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
 @limiter.limit("60 per hour", methods=["POST"])
-@limiter.limit(_submit_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 302)
+@submission_limit(_submit_limit)  # exact across workers: app/ratelimits.py
 def new_petition():
     """The petition form. Errors re-render it with everything typed and every file kept."""
     form = PetitionForm()
@@ -185,9 +187,8 @@ def track_forget():
 @bp.get("/communes")
 def communes():
     """Communes of a province, for the address select (JavaScript enhancement)."""
-    try:
-        province_id = int(request.args.get("province", ""))
-    except ValueError:
+    province_id = parse_id(request.args.get("province", ""))
+    if province_id is None:
         abort(400)
     units = agency_queries.current_communes(province_id)
     return jsonify([{"id": u.id, "name": u.name} for u in units])

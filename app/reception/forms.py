@@ -10,7 +10,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.formhelpers import BoundedIntegerField
 from app.petitions.forms import KIND_CHOICES
 from app.portal.forms import ContactChecks, VNDateField
 from app.reception.labels import OUTCOME_LABELS, REFUSAL_GROUND_LABELS
@@ -71,7 +71,7 @@ class VisitForm(FlaskForm):
                                render_kw={"inputmode": "numeric", "placeholder": "08:30"})
     place = StringField(_l("Địa điểm tiếp"), validators=[DataRequired(message=_l("Hãy nhập địa điểm tiếp.")),
                                                          Length(max=200)])
-    people_count = IntegerField(_l("Số người đến"), default=1, validators=[
+    people_count = BoundedIntegerField(_l("Số người đến"), default=1, validators=[
         InputRequired(message=_l("Hãy nhập số người đến.")),
         NumberRange(min=1, max=10000, message=_l("Số người đến từ 1 đến 10.000."))])
     visitors = FieldList(FormField(VisitorForm), min_entries=1, max_entries=MAX_VISITORS)

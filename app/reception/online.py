@@ -231,9 +231,10 @@ def room_left(slot: OnlineSlot, *, for_request: OnlineRequest | None = None) -> 
 
 def _lock_slot(slot_id) -> OnlineSlot | None:
     """The slot, locked for this transaction (PostgreSQL) so that two requests cannot take its last seat."""
-    try:
-        slot_id = int(slot_id)
-    except (TypeError, ValueError):
+    from app.validators import parse_id
+
+    slot_id = parse_id(slot_id)  # None for junk and for numbers no id can be
+    if slot_id is None:
         return None
     return db.session.get(OnlineSlot, slot_id, with_for_update=True)
 
@@ -412,9 +413,13 @@ def _check_citizen_slot(slot: OnlineSlot | None, agency_id: int, now: datetime,
 def citizen_slot_problem(slot_id, agency_id, *, now: datetime | None = None,
                          req: OnlineRequest | None = None) -> str | None:
     """Why a citizen cannot take this slot (for the form's error list), or None."""
+    from app.validators import parse_id
+
+    if parse_id(slot_id) is None or parse_id(agency_id) is None:
+        return str(_l("Hãy chọn thời gian tiếp."))
     try:
-        slot = db.session.get(OnlineSlot, int(slot_id))
-        _check_citizen_slot(slot, int(agency_id), _now(now), req)
+        slot = db.session.get(OnlineSlot, parse_id(slot_id))
+        _check_citizen_slot(slot, parse_id(agency_id), _now(now), req)
     except OnlineError as exc:  # (a ValueError too: caught first)
         return str(exc)
     except (TypeError, ValueError):
@@ -777,6 +782,7 @@ def attach_recording(visit: Visit, user, *, data: bytes, filename: str | None, r
                      max_bytes: int, written_keys: list[str]) -> str | None:
     """Store the recording of an online visit; return the storage key it replaced (to delete after commit)."""
     from app.storage import files
+    from app.storage.inspect import UploadRejected, scan_for_malware
 
     if visit.channel != VisitChannel.ONLINE.value:
         raise OnlineError(_l("Chỉ lượt tiếp trực tuyến mới có bản ghi."))
@@ -787,6 +793,10 @@ def attach_recording(visit: Visit, user, *, data: bytes, filename: str | None, r
         raise RecordingRejected(_l("Tệp lớn hơn %(size)s, không thể tải lên.", size=size_label(max_bytes)),
                                 "recording")
     kind = check_recording(data[:8192])
+    try:
+        scan_for_malware(data, filename)
+    except UploadRejected as exc:
+        raise RecordingRejected(str(exc), "recording") from exc
     old_key = visit.recording_key
     key = files.save_bytes(data)
     written_keys.append(key)

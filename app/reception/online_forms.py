@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     FileField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -21,6 +20,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from app.formhelpers import BoundedIntegerField
 from app.petitions.models import PetitionKind
 from app.portal.forms import ContactChecks, VNDateField
 from app.reception.online import MAX_CAPACITY
@@ -75,7 +75,7 @@ class SlotForm(FlaskForm):
                       validators=[InputRequired(message=_l("Hãy nhập ngày tiếp."))])
     start_time = VNTimeField(_l("Giờ bắt đầu"), validators=[InputRequired(message=_l("Hãy nhập giờ bắt đầu."))])
     end_time = VNTimeField(_l("Giờ kết thúc"), validators=[InputRequired(message=_l("Hãy nhập giờ kết thúc."))])
-    capacity = IntegerField(
+    capacity = BoundedIntegerField(
         _l("Số công dân được tiếp"), default=1,
         validators=[InputRequired(message=_l("Hãy nhập số công dân được tiếp.")),
                     NumberRange(min=1, max=MAX_CAPACITY,

@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields import SelectChoice
 
 from app.audit.queries import timeline
+from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.db import utcnow
@@ -393,7 +394,7 @@ def recording(visit_id: int):
     if not online.can_read_recording(current_user, visit):
         abort(403)
     online.log_recording_read(visit, current_user, ip_address=request.remote_addr)
-    db.session.commit()
+    audit_now("download.recording", subject_type="visit", subject_id=visit.id)
     return send_file(files.path_for(visit.recording_key), mimetype=visit.recording_type, as_attachment=True,
                      download_name=visit.recording_name or f"ghi-hinh.{visit.recording_type.rsplit('/', 1)[-1]}",
                      max_age=0)

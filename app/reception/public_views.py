@@ -18,10 +18,12 @@ from app.extensions import db, limiter
 from app.formatting import local_today
 from app.petitions.services import is_form_token, new_form_token
 from app.petitions.tracking import derive_access_key
+from app.ratelimits import submission_limit
 from app.reception import online
 from app.reception.labels import ONLINE_STATUS_LABELS
 from app.reception.models import OnlineRequest
 from app.reception.online_forms import ChangeSlotForm, CitizenActionForm, OnlineRequestForm, OnlineTrackForm
+from app.validators import parse_id
 
 bp = Blueprint("online_public", __name__, url_prefix="/tiep-cong-dan-truc-tuyen")
 
@@ -87,14 +89,14 @@ def _render_form(form, open_list, extra_errors=(), *, status=200, validate=True)
 
 def _draft(form) -> online.RequestDraft:
     return online.RequestDraft(
-        agency_id=int(form.agency.data), slot_id=int(form.slot.data), kind=form.kind.data,
+        agency_id=parse_id(form.agency.data), slot_id=parse_id(form.slot.data), kind=form.kind.data,
         summary=form.summary.data, full_name=form.full_name.data, id_number=form.id_number.data,
         phone=form.phone.data, email=form.email.data or None)
 
 
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit("60 per hour", methods=["POST"])
-@limiter.limit(_submit_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 302)
+@submission_limit(_submit_limit)  # exact across workers: app/ratelimits.py
 def index():
     """What online reception is, who offers it, and the form to ask for a slot."""
     form = OnlineRequestForm()

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.petitions.labels import KIND_LABELS
@@ -107,6 +108,7 @@ def export():
     """The filtered register as an Excel workbook (at most EXPORT_CAP rows, said in the file)."""
     f = _form().filters()
     rows, total = register.register_rows(current_user, f, cap=register.EXPORT_CAP)
+    audit_now("export.xlsx", detail={"what": "reception_register", "rows": len(rows), "total": total})
     data = register.build_workbook(rows, agency_name=current_user.agency.name, f=f, total=total,
                                    multi_agency=_multi_agency())
     return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,

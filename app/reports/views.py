@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.agencies.models import Agency
+from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.auth.scope import visible_agency_ids
@@ -179,6 +180,9 @@ def export():
     codes = [only] if only in FORMS else list(FORMS)
     tables = [engine.compute(FORMS[c], scope, period) for c in codes]
     data = build_workbook(tables, summarise(scope, period) if only is None else None)
+    audit_now("export.xlsx", subject_type="agency", subject_id=scope.agency.id,
+              detail={"what": "report", "forms": ",".join(codes), "from": period.start.isoformat(),
+                      "to": period.end.isoformat(), "subtree": bool(scope.subtree)})
     name = f"bao-cao-{scope.agency.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
