@@ -132,22 +132,24 @@ def _error_field(form, name: str | None):
     return getattr(form, name, None) if name else None
 
 
-@bp.get("/people")
+@bp.post("/people")
 @staff_required(Permission.VISIT_LOG)
 def people():
-    """Look-up as you type: people by ID number, phone, or name with or without diacritics (a fragment)."""
-    q = request.args.get("q", "")
+    """Look-up as you type: people by ID number, phone, or name with or without diacritics (a fragment).
+
+    POST, so that what is typed (a name, an ID number) never lands in a URL or an access log."""
+    q = request.form.get("q", "")
     return render_template("reception/_people.html", people=history_queries.find_people(q, current_user), q=q)
 
 
-@bp.get("/history")
+@bp.post("/history")
 @staff_required(Permission.VISIT_LOG)
 def history():
-    """The history panel of the people typed so far (a fragment of the desk form)."""
-    found = history_queries.person_history(current_user, id_numbers=request.args.getlist("id_number"),
-                                           phones=request.args.getlist("phone"),
-                                           person_ids=request.args.getlist("person_id"))
-    return render_template("reception/_history.html", history=found, selected_ref=request.args.get("selected", ""))
+    """The history panel of the people typed so far (a fragment of the desk form); POST like the look-up."""
+    found = history_queries.person_history(current_user, id_numbers=request.form.getlist("id_number"),
+                                           phones=request.form.getlist("phone"),
+                                           person_ids=request.form.getlist("person_id"))
+    return render_template("reception/_history.html", history=found, selected_ref=request.form.get("selected", ""))
 
 
 def _load(visit_id: int) -> Visit:

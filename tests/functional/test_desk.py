@@ -12,7 +12,7 @@ from app.extensions import db
 from app.formatting import local_today
 from app.petitions.models import Attachment, Petition, Petitioner
 from app.reception.models import Person, Visit, VisitVisitor
-from tests.conftest import hidden_fields, make_user, sign_in
+from tests.conftest import csrf_of, hidden_fields, make_user, sign_in
 from tests.files import pdf_bytes
 
 DESK = "/staff/reception/visits/new"
@@ -203,15 +203,15 @@ def test_look_up_finds_people_with_and_without_diacritics(app, login_as):
     client, _user = login_as("receptionist", "BTCD")
     post_visit(client, desk_data(client))
     for q in ("Hoàng Văn", "hoang van son", "0200800", "0912345678"):
-        html = client.get("/staff/reception/people", query_string={"q": q}).get_data(as_text=True)
+        html = client.post("/staff/reception/people", data={"csrf_token": csrf_of(client, "/staff/reception/visits/new"), "q": q}).get_data(as_text=True)
         assert "Hoàng Văn Sơn" in html, q
-    html = client.get("/staff/reception/people", query_string={"q": "Nguyễn Không Có"}).get_data(as_text=True)
+    html = client.post("/staff/reception/people", data={"csrf_token": csrf_of(client, "/staff/reception/visits/new"), "q": "Nguyễn Không Có"}).get_data(as_text=True)
     assert "Không tìm thấy" in html
     # A desk of another agency does not find the people who came here.
     other = app.test_client()
     sign_in(other, make_user("receptionist", "XCL"))
     for q in ("hoang van son", "0200800"):
-        assert "Hoàng Văn Sơn" not in other.get("/staff/reception/people", query_string={"q": q}).get_data(as_text=True)
+        assert "Hoàng Văn Sơn" not in other.post("/staff/reception/people", data={"csrf_token": csrf_of(other, "/staff/reception/visits/new"), "q": q}).get_data(as_text=True)
 
 
 def test_picking_a_person_without_javascript_fills_the_form(app, login_as):
@@ -236,7 +236,7 @@ def test_history_panel_and_a_repeat_visit_link_to_the_earlier_matter(app, login_
     client, _user = login_as("receptionist", "BTCD")
     post_visit(client, desk_data(client))
     first = db.session.scalars(select(Visit)).one()
-    html = client.get("/staff/reception/history", query_string={"id_number": "020080004321"}).get_data(as_text=True)
+    html = client.post("/staff/reception/history", data={"csrf_token": csrf_of(client, "/staff/reception/visits/new"), "id_number": "020080004321"}).get_data(as_text=True)
     assert f'value="petition:{first.petition_id}"' in html and f'value="visit:{first.id}"' in html
     resp = post_visit(client, desk_data(client, repeat_ref=f"petition:{first.petition_id}", outcome="settled",
                                         outcome_note="Đơn đang được xử lý, hẹn trả lời."))
@@ -254,7 +254,7 @@ def test_a_repeat_pointing_outside_the_users_scope_is_refused(app, login_as):
     assert resp.status_code == 422
     assert "Vụ việc cũ đã chọn không tìm thấy" in resp.get_data(as_text=True)
     # Nor does the other agency's visit show in the history panel.
-    html = client.get("/staff/reception/history", query_string={"id_number": "020080004321"}).get_data(as_text=True)
+    html = client.post("/staff/reception/history", data={"csrf_token": csrf_of(client, "/staff/reception/visits/new"), "id_number": "020080004321"}).get_data(as_text=True)
     assert foreign.register_number not in html
 
 
@@ -293,7 +293,7 @@ def test_a_denunciation_visit_keeps_the_identity_encrypted(app, login_as):
     assert "Hoàng Văn Sơn" not in page
     assert other.post(f"/staff/reception/visits/{visit.id}/identity",
                       data={"csrf_token": hidden_fields(page)["csrf_token"]}).status_code == 403
-    assert "Hoàng" not in other.get("/staff/reception/people", query_string={"q": "hoang"}).get_data(as_text=True)
+    assert "Hoàng" not in other.post("/staff/reception/people", data={"csrf_token": csrf_of(other, "/staff/reception/visits/new"), "q": "hoang"}).get_data(as_text=True)
 
 
 def test_the_reply_is_recorded_once_and_checked(app, login_as):
@@ -341,3 +341,10 @@ def test_a_visit_without_csrf_is_refused(app, login_as):
     resp = post_visit(client, data)
     assert resp.status_code == 400
     assert db.session.scalar(select(func.count(Visit.id))) == 0
+
+
+def test_look_ups_never_put_what_is_typed_in_a_url(login_as):
+    """Names and ID numbers typed at the desk go in POST bodies: a GET look-up is not served."""
+    client, _user = login_as("receptionist", "TTLS")
+    assert client.get("/staff/reception/people", query_string={"q": "Nguyễn"}).status_code == 405
+    assert client.get("/staff/reception/history", query_string={"id_number": "020080004321"}).status_code == 405

@@ -16,8 +16,13 @@
     };
   }
 
-  function fetchInto(url, target) {
-    return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+  // POST with the form's CSRF token: what is typed (names, ID numbers) never goes into a URL.
+  function fetchInto(url, params, target) {
+    var form = document.getElementById("desk-form");
+    var token = form ? form.querySelector("input[name='csrf_token']") : null;
+    if (token) { params.append("csrf_token", token.value); }
+    return fetch(url, { method: "POST", credentials: "same-origin", body: params,
+                        headers: { "X-Requested-With": "fetch" } })
       .then(function (resp) { return resp.ok ? resp.text() : null; })
       .then(function (html) { if (html !== null) { target.innerHTML = html; } })
       .catch(function () { /* the no-JS buttons still work */ });
@@ -40,7 +45,9 @@
       var runLookup = debounce(function () {
         var q = lookup.value.trim();
         if (q.length < 2) { results.innerHTML = ""; return; }
-        fetchInto(form.dataset.peopleUrl + "?q=" + encodeURIComponent(q), results);
+        var params = new URLSearchParams();
+        params.append("q", q);
+        fetchInto(form.dataset.peopleUrl, params, results);
       }, 250);
       lookup.addEventListener("input", runLookup);
       // Enter in the look-up box looks up; it never sends the visit.
@@ -67,7 +74,7 @@
       });
       var chosen = form.querySelector("input[name='repeat_ref']:checked");
       if (chosen) { params.append("selected", chosen.value); }
-      fetchInto(form.dataset.historyUrl + "?" + params.toString(), panel);
+      fetchInto(form.dataset.historyUrl, params, panel);
     }
     var refreshSoon = debounce(refreshHistory, 300);
     form.querySelectorAll("input[name$='-id_number'], input[name$='-phone']").forEach(function (el) {
