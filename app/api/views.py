@@ -274,6 +274,10 @@ def _page(items: list, limit: int, key_of, serialize) -> dict:
     return {"items": [serialize(item) for item in items], "next": next_url}
 
 
+def _bad_cursor() -> ApiError:
+    return ApiError(400, errors={"cursor": [_("cursor không hợp lệ; hãy dùng đúng liên kết next của trang trước.")]})
+
+
 def _cursor_moment(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
@@ -281,28 +285,40 @@ def _cursor_moment(value: str) -> datetime:
             raise ValueError
         return moment
     except ValueError:
-        raise ApiError(400, errors={"cursor": [_("cursor không hợp lệ; hãy dùng đúng liên kết next của trang trước.")]}) from None
+        raise _bad_cursor() from None
+
+
+def _cursor_day(value: str):
+    try:
+        return datetime.fromisoformat(value).date() if "T" in value else datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise _bad_cursor() from None
+
+
+def _list(stmt, model, statuses, kinds, sort_column, parse_key) -> list:
+    """One page (+1 to know if there is more) of a scoped list: the status and kind filters of the query
+    string, then keyset pagination on (sort column, id) from the cursor, newest first."""
+    status = choice_param("status", statuses)
+    kind = choice_param("kind", kinds)
+    cursor = cursor_param()
+    if status:
+        stmt = stmt.where(model.status == status)
+    if kind:
+        stmt = stmt.where(model.kind == kind)
+    if cursor:
+        at, last_id = parse_key(cursor[0]), min(cursor[1], MAX_ID)
+        stmt = stmt.where(or_(sort_column < at, and_(sort_column == at, model.id < last_id)))
+    return list(db.session.scalars(stmt.order_by(sort_column.desc(), model.id.desc()).limit(limit_param() + 1)))
 
 
 @bp.get("/petitions")
 @token_required(Permission.PETITION_READ)
 def petitions():
     """Petitions of the token's scope, newest first, by cursor."""
-    actor = g.api_actor
-    limit = limit_param()
-    status = choice_param("status", [s.value for s in PetitionStatus])
-    kind = choice_param("kind", [k.value for k in PetitionKind])
-    cursor = cursor_param()
-    stmt = petition_queries.scoped(actor).options(selectinload(Petition.agency))
-    if status:
-        stmt = stmt.where(Petition.status == status)
-    if kind:
-        stmt = stmt.where(Petition.kind == kind)
-    if cursor:
-        at, last_id = _cursor_moment(cursor[0]), min(cursor[1], MAX_ID)
-        stmt = stmt.where(or_(Petition.received_at < at, and_(Petition.received_at == at, Petition.id < last_id)))
-    rows = list(db.session.scalars(stmt.order_by(Petition.received_at.desc(), Petition.id.desc()).limit(limit + 1)))
-    return _conditional_read(_page(rows, limit, lambda p: p.received_at.isoformat(), rep.petition_summary))
+    stmt = petition_queries.scoped(g.api_actor).options(selectinload(Petition.agency))
+    rows = _list(stmt, Petition, [s.value for s in PetitionStatus], [k.value for k in PetitionKind],
+                 Petition.received_at, _cursor_moment)
+    return _conditional_read(_page(rows, limit_param(), lambda p: p.received_at.isoformat(), rep.petition_summary))
 
 
 def _load_petition(petition_id: int) -> Petition:
@@ -395,26 +411,10 @@ def petition_action(petition_id: int, action: str):
 @token_required(Permission.CASE_READ)
 def cases():
     """Cases of the token's scope, most recently accepted first, by cursor."""
-    actor = g.api_actor
-    limit = limit_param()
-    status = choice_param("status", [s.value for s in CaseState])
-    kind = choice_param("kind", [k.value for k in CaseKind])
-    cursor = cursor_param()
-    stmt = case_queries.scoped(actor).options(selectinload(Case.agency))
-    if status:
-        stmt = stmt.where(Case.status == status)
-    if kind:
-        stmt = stmt.where(Case.kind == kind)
-    if cursor:
-        try:
-            on = datetime.fromisoformat(cursor[0]).date() if "T" in cursor[0] else \
-                datetime.strptime(cursor[0], "%Y-%m-%d").date()
-        except ValueError:
-            raise ApiError(400, errors={"cursor": [_("cursor không hợp lệ; hãy dùng đúng liên kết next của trang trước.")]}) from None
-        last_id = min(cursor[1], MAX_ID)
-        stmt = stmt.where(or_(Case.accepted_on < on, and_(Case.accepted_on == on, Case.id < last_id)))
-    rows = list(db.session.scalars(stmt.order_by(Case.accepted_on.desc(), Case.id.desc()).limit(limit + 1)))
-    return _conditional_read(_page(rows, limit, lambda c: c.accepted_on.isoformat(), rep.case_summary))
+    stmt = case_queries.scoped(g.api_actor).options(selectinload(Case.agency))
+    rows = _list(stmt, Case, [s.value for s in CaseState], [k.value for k in CaseKind], Case.accepted_on,
+                 _cursor_day)
+    return _conditional_read(_page(rows, limit_param(), lambda c: c.accepted_on.isoformat(), rep.case_summary))
 
 
 def _load_case(case_id: int) -> Case:
