@@ -59,7 +59,8 @@ def strip_upper(value):
 # --- users ------------------------------------------------------------------------------------
 
 class UserFilterForm(FlaskForm):
-    """GET filters of the user list (no CSRF: it changes nothing)."""
+    """Filters of the user list, read from the query string (the search term from the session:
+    app.listsearch); sent by POST with the page's CSRF token."""
 
     class Meta:
         csrf = False

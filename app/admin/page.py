@@ -46,7 +46,7 @@ def fill_user_choices(form) -> None:
 
 
 def user_filters(form, page: int) -> queries.UserFilters:
-    """The list filters from the GET form; values that are not valid are ignored."""
+    """The list filters from the filter form; values that are not valid are ignored."""
     return queries.UserFilters(
         q=form.q.data if not form.q.errors else None,
         agency_id=to_int(form.agency.data),

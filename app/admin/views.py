@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import listsearch
 from app.admin import page, queries, services
 from app.admin.forms import AgencyForm, CategoryForm, ConfirmForm, UserCreateForm, UserEditForm, UserFilterForm
 from app.auth import services as accounts
@@ -55,11 +56,13 @@ def index():
     abort(403)
 
 
-@bp.get("/users")
+@bp.route("/users", methods=["GET", "POST"])
 @staff_required(Permission.USER_MANAGE)
+@listsearch.searchable()
 def users():
-    """Staff accounts: filter by agency, role, status; search by name or e-mail (diacritics optional)."""
-    form = UserFilterForm(request.args)
+    """Staff accounts: filter by agency, role, status; search by name or e-mail (diacritics optional;
+    by POST, app.listsearch)."""
+    form = UserFilterForm(listsearch.args())
     page.fill_user_filter_choices(form)
     form.validate()
     result = queries.users_page(page.user_filters(form, request.args.get("page", 1, type=int)))

@@ -1,4 +1,5 @@
-"""The audit viewer's filters (GET, no CSRF) and the form of the chain check (POST)."""
+"""The audit viewer's filters (read from the query string; the typed actor from the session, see
+app.listsearch) and the form of the chain check (POST)."""
 from __future__ import annotations
 
 import re
@@ -29,7 +30,8 @@ class WholeNumber(IntegerField):
 
 
 class AuditFilterForm(FlaskForm):
-    """GET filters of the audit log (no CSRF: it changes nothing)."""
+    """Filters of the audit log, read from the query string (the typed actor from the session:
+    app.listsearch); sent by POST with the page's CSRF token."""
 
     class Meta:
         csrf = False

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-# The prefixes offered by the action filter, in the order shown.
+# The prefixes offered by the action filter, in the order shown, and the named groups of
+# app.audit.queries.ACTION_SETS ("auth.failed": every failed sign-in, wrong two-factor codes included).
 ACTION_GROUPS = [
     ("auth.", _l("Đăng nhập, đăng xuất")),
+    ("auth.failed", _l("Đăng nhập không thành công (sai mật khẩu hoặc sai mã xác thực hai lớp)")),
     ("access.", _l("Truy cập bị từ chối")),
     ("identity.", _l("Xem danh tính được bảo mật")),
     ("export.", _l("Xuất tệp")),

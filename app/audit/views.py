@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from app import listsearch
 from app.audit import chain, export, queries
 from app.audit.forms import AuditFilterForm, VerifyForm
 from app.audit.labels import ACTION_GROUPS, action_label, subject_label
@@ -17,22 +18,25 @@ from app.formatting import format_number
 bp = Blueprint("audit", __name__, url_prefix="/staff/admin/audit")
 
 VERDICT_KEY = "audit_verdict"
+# The free-text filter (a staff member's name or e-mail): kept out of URLs like a list's search.
+SEARCH_FIELD = "actor"
 
 
 def _form() -> AuditFilterForm:
-    form = AuditFilterForm(request.args)
+    form = AuditFilterForm(listsearch.args())
     form.fill_choices()
     form.validate()
     return form
 
 
 def _filter_args() -> dict:
-    """The query string without the page: for the export links."""
+    """The query string without the page (the actor typed as its handle `s`): for the export links."""
     return {k: v for k, v in request.args.items() if k != "page"}
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @staff_required(Permission.AUDIT_READ)
+@listsearch.searchable(SEARCH_FIELD)
 def index():
     """The log, newest first, filtered; the export links and the chain check."""
     form = _form()
@@ -45,6 +49,7 @@ def index():
 
 @bp.get("/export.<fmt>")
 @staff_required(Permission.AUDIT_READ)
+@listsearch.searchable(SEARCH_FIELD, list_endpoint="audit.index")
 def export_rows(fmt: str):
     """The filtered lines as CSV or XLSX (at most AUDIT_EXPORT_CAP); the export is audited."""
     if fmt not in ("csv", "xlsx"):

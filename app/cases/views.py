@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import listsearch
 from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
@@ -25,17 +26,18 @@ def _load(case_id: int):
     return case
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @staff_required(Permission.CASE_READ)
+@listsearch.searchable()
 def index():
-    """The cases of the user's scope: tabs, a kind filter, a search, pages of 25."""
+    """The cases of the user's scope: tabs, a kind filter, a search (by POST, app.listsearch), pages of 25."""
     tab = request.args.get("tab", "all")
     if tab not in queries.TABS or (tab == "approval" and not current_user.can(Permission.CASE_APPROVE)):
         tab = "all"
     kind = request.args.get("kind") or None
     if kind not in CASE_KIND_LABELS:
         kind = None
-    q = (request.args.get("q") or "").strip()[:200] or None
+    q = (listsearch.args().get("q") or "").strip()[:200] or None
     page = queries.case_list(current_user, tab=tab, kind=kind, q=q, page=request.args.get("page", 1, type=int))
     return render_template("cases/index.html", page=page, tab=tab, kind=kind, q=q,
                            counts=queries.tab_counts(current_user), **template_labels())

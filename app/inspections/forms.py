@@ -131,7 +131,8 @@ class CountField(NumberField):
 
 
 class FilterForm(FlaskForm):
-    """The list's filters (GET, no CSRF: it changes nothing). Unknown values are ignored by the view."""
+    """The list's filters, read from the query string (the search term from the session:
+    app.listsearch); sent by POST with the page's CSRF token. Unknown values are ignored by the view."""
 
     class Meta:
         csrf = False

@@ -217,6 +217,20 @@ def update_inspection(inspection: Inspection, data: InspectionData, *, actor, to
     return inspection
 
 
+def delete_inspection(inspection: Inspection, *, actor) -> None:
+    """Delete a whole inspection with its recoveries and follow-ups (after the confirmation page).
+
+    The "deleted" event stays, with what the inspection was: events and the audit log are kept."""
+    if not can_manage(actor, inspection):
+        raise InspectionError(_l("Chỉ cơ quan tiến hành thanh tra được xóa cuộc thanh tra này."))
+    note = (f"{inspection.decision_number} {format_date(inspection.started_on)}: {inspection.title[:160]}; "
+            f"{len(inspection.recoveries)} khoản thu hồi ({format_money(recovered_money(inspection))}), "
+            f"{len(inspection.followups)} kiến nghị theo dõi")
+    _event(inspection, "deleted", actor, note=note)
+    db.session.delete(inspection)  # the recoveries and follow-ups with it (cascade)
+    db.session.flush()
+
+
 # --- the conclusion -----------------------------------------------------------------------------
 
 @dataclass

@@ -4,7 +4,7 @@ conclusion, the recoveries and the follow-up of its recommendations.
 Each view: load within scope or 404, permission (staff_required), validate, one service call, one
 commit, redirect. Changes are made only by INSPECTION_MANAGE users of the inspection's own agency
 (for anyone else the inspection does not exist for a change: 404); supervisors read the subtree.
-Deleting a recovery has a confirmation page.
+Deleting an inspection or a recovery has a confirmation page.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import listsearch
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
 from app.extensions import db
@@ -73,12 +74,13 @@ def _filters(form: FilterForm, years: list[int]) -> queries.InspectionFilters:
         page=request.args.get("page", 1, type=int))
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @staff_required(Permission.INSPECTION_READ)
+@listsearch.searchable()
 def index():
-    """The inspections of the user's scope, with filters, pages of 25."""
+    """The inspections of the user's scope, with filters, a search (by POST, app.listsearch), pages of 25."""
     today = local_today()
-    form = FilterForm(request.args)
+    form = FilterForm(listsearch.args())
     years = queries.years(current_user, today)
     form.year.choices = [("", _("Tất cả"))] + [(str(y), str(y)) for y in years]
     form.validate()
@@ -132,6 +134,35 @@ def edit(inspection_id: int):
     db.session.commit()
     flash(_("Đã lưu cuộc thanh tra."), "success")
     return _back(inspection)
+
+
+@bp.route("/<int:inspection_id>/delete", methods=["GET", "POST"])
+@staff_required(Permission.INSPECTION_MANAGE)
+def delete(inspection_id: int):
+    """Delete a whole inspection with its recoveries and follow-ups, after a confirmation page."""
+    inspection = _manageable(inspection_id)
+    form = ConfirmForm()
+    context = dict(
+        title=_("Xóa cuộc thanh tra"), button=_("Xóa cuộc thanh tra"), danger=True, nav=None,
+        message=_("Xóa cuộc thanh tra “%(title)s” (quyết định số %(number)s) cùng %(recoveries)s khoản thu hồi và "
+                  "%(followups)s kiến nghị theo dõi? Số liệu của cuộc thanh tra sẽ không còn trong các báo cáo. "
+                  "Không thể hoàn tác; nhật ký vẫn giữ nội dung đã xóa.",
+                  title=inspection.title, number=inspection.decision_number,
+                  recoveries=len(inspection.recoveries), followups=len(inspection.followups)),
+        action=url_for("inspections.delete", inspection_id=inspection.id),
+        cancel=url_for("inspections.show", inspection_id=inspection.id))
+    if not form.validate_on_submit():
+        return render_template("staff/confirm.html", form=form, errors=[], **context), \
+            (400 if request.method == "POST" else 200)
+    number = inspection.decision_number  # the row is gone after the commit
+    try:
+        svc.delete_inspection(inspection, actor=current_user)
+    except svc.InspectionError as exc:
+        db.session.rollback()
+        return render_template("staff/confirm.html", form=form, errors=[str(exc)], **context), 422
+    db.session.commit()
+    flash(_("Đã xóa cuộc thanh tra theo quyết định số %(number)s.", number=number), "success")
+    return redirect(url_for("inspections.index"))
 
 
 # --- the inspection page ------------------------------------------------------------------------

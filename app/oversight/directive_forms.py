@@ -30,7 +30,8 @@ def _to_int(value) -> int | None:
 
 
 class DirectiveFilterForm(FlaskForm):
-    """GET filters of the list (no CSRF: it changes nothing). The tab is a separate argument."""
+    """Filters of the list, read from the query string (the search term from the session:
+    app.listsearch); sent by POST with the page's CSRF token. The tab is a separate argument."""
 
     class Meta:
         csrf = False

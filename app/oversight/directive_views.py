@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import listsearch
 from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
@@ -66,7 +67,7 @@ def _allowed(check, directive) -> None:
 # --- the list -----------------------------------------------------------------------------------
 
 def _filter_form() -> DirectiveFilterForm:
-    form = DirectiveFilterForm(request.args)
+    form = DirectiveFilterForm(listsearch.args())
     form.fill_choices(svc.assignee_filter_choices(current_user))
     form.validate()
     return form
@@ -78,14 +79,17 @@ def _tab() -> str:
 
 
 def _filter_args() -> dict:
-    """The query string without the page and the tab: for the tab links and the export."""
+    """The query string without the page and the tab (the search as its handle `s`): for the tab
+    links and the export."""
     return {k: v for k, v in request.args.items() if k not in ("page", "tab")}
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @staff_required(Permission.DIRECTIVE_READ)
+@listsearch.searchable()
 def index():
-    """The directives of the scope: tabs by computed status with counts, filters, 25 a page."""
+    """The directives of the scope: tabs by computed status with counts, filters, a search (by POST,
+    app.listsearch), 25 a page."""
     form, tab, today = _filter_form(), _tab(), local_today()
     f = form.filters(tab, request.args.get("page", 1, type=int))
     return render_template("directives/index.html", form=form, tab=tab, today=today,
@@ -96,6 +100,7 @@ def index():
 
 @bp.get("/export.xlsx")
 @staff_required(Permission.DIRECTIVE_READ)
+@listsearch.searchable(list_endpoint="directives.index")
 def export():
     """The filtered list (the tab included) as an Excel workbook, at most EXPORT_CAP rows."""
     today = local_today()

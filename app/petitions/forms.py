@@ -63,7 +63,8 @@ ACTION_CHOICES = [
 
 
 class InboxFilterForm(FlaskForm):
-    """GET filters of the inbox (no CSRF: it changes nothing)."""
+    """Filters of the inbox, read from the query string (the search term from the session:
+    app.listsearch). The form is sent by POST with the page's CSRF token (CSRFProtect checks it)."""
 
     class Meta:
         csrf = False

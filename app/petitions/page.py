@@ -40,7 +40,7 @@ def fill_filter_choices(form, user) -> None:
 
 
 def filters_from_form(form, page: int) -> queries.InboxFilters:
-    """The inbox filters from the (validated) GET form; invalid values are ignored."""
+    """The inbox filters from the (validated) filter form; invalid values are ignored."""
     def ok(field):
         return field.data if not field.errors else None
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import listsearch
 from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
@@ -57,11 +58,12 @@ def _load(petition_id: int):
     return petition
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @staff_required(Permission.PETITION_READ)
+@listsearch.searchable()
 def inbox():
-    """The agency's inbox: tabs, filters, search, sort, pagination."""
-    form = InboxFilterForm(request.args)
+    """The agency's inbox: tabs, filters, search (by POST, app.listsearch), sort, pagination."""
+    form = InboxFilterForm(listsearch.args())
     fill_filter_choices(form, current_user)
     form.validate()
     page = queries.inbox(current_user, filters_from_form(form, request.args.get("page", 1, type=int)))

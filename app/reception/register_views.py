@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from app import listsearch
 from app.audit.services import audit_now
 from app.auth.access import staff_required
 from app.auth.permissions import Permission
@@ -25,7 +26,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 class RegisterFilterForm(FlaskForm):
-    """GET filters of the register (no CSRF: it changes nothing)."""
+    """Filters of the register, read from the query string (the search term from the session:
+    app.listsearch). The form is sent by POST with the page's CSRF token (CSRFProtect checks it)."""
 
     class Meta:
         csrf = False
@@ -70,7 +72,7 @@ class RegisterFilterForm(FlaskForm):
 
 
 def _form() -> RegisterFilterForm:
-    args = request.args.copy()
+    args = listsearch.args()
     if not args.get("reply"):  # the dashboard's links: ?awaiting=1, ?awaiting=1&overdue=1
         if args.get("overdue"):
             args["reply"] = "overdue"
@@ -83,7 +85,7 @@ def _form() -> RegisterFilterForm:
 
 
 def _filter_args() -> dict:
-    """The query string without the page: for the export and print links."""
+    """The query string without the page (the search as its handle `s`): for the export and print links."""
     return {k: v for k, v in request.args.items() if k != "page"}
 
 
@@ -91,8 +93,9 @@ def _multi_agency() -> bool:
     return current_user.can(Permission.SUBTREE_READ)
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @staff_required(Permission.VISIT_READ)
+@listsearch.searchable()
 def index():
     """Sổ tiếp công dân: filters, 25 visits a page (newest first), export and print links."""
     form = _form()
@@ -104,6 +107,7 @@ def index():
 
 @bp.get("/export.xlsx")
 @staff_required(Permission.VISIT_READ)
+@listsearch.searchable(list_endpoint="register.index")
 def export():
     """The filtered register as an Excel workbook (at most EXPORT_CAP rows, said in the file)."""
     f = _form().filters()
@@ -117,6 +121,7 @@ def export():
 
 @bp.get("/print")
 @staff_required(Permission.VISIT_READ)
+@listsearch.searchable(list_endpoint="register.index")
 def printable():
     """The filtered register on landscape A4, every row up to PRINT_CAP."""
     f = _form().filters()

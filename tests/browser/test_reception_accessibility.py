@@ -58,7 +58,7 @@ STAFF_PAGES = [
     "/staff/documents/visits/{visit_id}/receipt",
     "/staff/documents/visits/{visit_id}/appointment",
     "/staff/reception/register/",
-    "/staff/reception/register/?reply=awaiting&q=son",
+    "/staff/reception/register/?reply=awaiting&q=son",  # an old address: sent on with a handle (app.listsearch)
     "/staff/reception/register/print",
     "/staff/reception/sessions/",
     "/staff/reception/sessions/new",

@@ -1,5 +1,8 @@
-"""Staff journeys in Chromium: a handler triages a paper petition and the leader approves acceptance."""
+"""Staff journeys in Chromium: a handler triages a paper petition and the leader approves acceptance;
+a handler searches the inbox for a citizen's name, which never reaches an address."""
 from __future__ import annotations
+
+import urllib.parse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -123,3 +126,46 @@ def test_admin_and_calendar_pages_have_no_axe_violations(browser, live_server, l
     page.goto(f"{live_server}{path}")
     assert_no_violations(page)
     context.close()
+
+
+def test_a_handler_searches_the_inbox_for_a_name_that_never_reaches_an_address(browser, live_server, live_app):
+    """The search box is sent by POST: the list's address carries a handle (`s=`), every request the
+    browser makes is free of the name, and tabs and Back keep the search (app.listsearch)."""
+    from tests.conftest import sign_in as sign_in_client
+    from tests.functional.test_no_personal_data_in_logs import ID_NUMBER, NAME, found_in
+    from tests.functional.test_triage import register_paper
+
+    handler = make_user("handler", "TTLS", full_name="Nguyễn Thị Chuyên")
+    client = live_app.test_client()
+    sign_in_client(client, handler)
+    register_paper(client, **{"people-0-full_name": NAME, "people-0-id_number": ID_NUMBER, "people-0-phone": ""})
+    register_paper(client, **{"people-0-full_name": "Lò Văn Khác", "people-0-id_number": "020011002222",
+                              "people-0-phone": ""})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in(page, live_server, handler)
+    page.goto(f"{live_server}/staff/petitions/")
+    expect(page.locator("table")).to_contain_text("Lò Văn Khác")
+
+    page.fill("#q", NAME)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("table")).to_contain_text(NAME)
+    expect(page.locator("table")).not_to_contain_text("Lò Văn Khác")
+    expect(page.locator("#q")).to_have_value(NAME)
+    assert "s=" in page.url
+    assert_no_violations(page)
+    with page.expect_navigation():
+        page.locator("a.nav-link", has_text="Tất cả").click()
+    assert "tab=all" in page.url and "s=" in page.url
+    expect(page.locator("table")).not_to_contain_text("Lò Văn Khác")
+    page.go_back()
+    expect(page.locator("#q")).to_have_value(NAME)
+    expect(page.locator("table")).not_to_contain_text("Lò Văn Khác")
+    context.close()
+
+    assert len(requested) > 5
+    leaked = [u for u in requested if found_in(u) or found_in(urllib.parse.unquote_plus(u))]
+    assert not leaked, leaked

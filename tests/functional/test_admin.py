@@ -17,7 +17,7 @@ from app.audit.models import Event
 from app.auth.models import User
 from app.extensions import db
 from app.petitions.models import ContentCategory
-from tests.conftest import STAFF_PASSWORD, csrf_of, make_user, sign_in
+from tests.conftest import STAFF_PASSWORD, csrf_of, make_user, search, sign_in
 
 
 def agency(code: str) -> Agency:
@@ -112,9 +112,9 @@ def test_user_list_search_with_and_without_diacritics_and_filters(admin):
     hoa = make_user("handler", "TTLS", email="hoa.tran@example.vn", full_name="Trần Thị Hòa")
     make_user("leader", "XCL", email="duong@example.vn", full_name="Nguyễn Văn Đường")
     for q in ("Trần Thị Hòa", "tran thi hoa", "TRAN hoa", "hoa.tran@example", "Hoà"):
-        page = text(client.get("/staff/admin/users", query_string={"q": q}))
+        page = text(search(client, "/staff/admin/users", {"q": q}))
         assert "hoa.tran@example.vn" in page and "duong@example.vn" not in page, q
-    page = text(client.get("/staff/admin/users", query_string={"q": "duong"}))
+    page = text(search(client, "/staff/admin/users", {"q": "duong"}))
     assert "duong@example.vn" in page and "hoa.tran@example.vn" not in page
     page = text(client.get("/staff/admin/users", query_string={"agency": agency("XCL").id}))
     assert "duong@example.vn" in page and "hoa.tran@example.vn" not in page
@@ -124,7 +124,7 @@ def test_user_list_search_with_and_without_diacritics_and_filters(admin):
     db.session.commit()
     page = text(client.get("/staff/admin/users", query_string={"active": "no"}))
     assert "hoa.tran@example.vn" in page and "duong@example.vn" not in page
-    page = text(client.get("/staff/admin/users", query_string={"active": "yes", "q": "hoa"}))
+    page = text(search(client, "/staff/admin/users", {"active": "yes", "q": "hoa"}))
     assert "Không có tài khoản nào phù hợp" in page
 
 
@@ -228,7 +228,7 @@ def test_disable_with_confirmation_ends_the_session_then_enable(admin, login_as,
     resp = their_client.get("/staff/petitions/")
     assert resp.status_code == 302 and "/staff/login" in resp.headers["Location"]
     assert sign_in(app.test_client(), them).status_code == 422
-    assert "Đã khóa" in text(client.get("/staff/admin/users", query_string={"q": them.email}))
+    assert "Đã khóa" in text(search(client, "/staff/admin/users", {"q": them.email}))
     assert submit(client, f"/staff/admin/users/{them.id}/enable").status_code == 302
     assert sign_in(app.test_client(), them).status_code == 302
     assert events("user", them.id)[-2:] == ["disabled", "enabled"]

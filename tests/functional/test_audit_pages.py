@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.petitions.models import Attachment, Petition
-from tests.conftest import csrf_of, hidden_fields, make_user, sign_in, valid_petition_data
+from tests.conftest import csrf_of, hidden_fields, make_user, search, sign_in, valid_petition_data
 from tests.files import pdf_bytes
 from tests.functional.test_petition_form import open_form, post_form
 from tests.functional.test_triage import ALL_CHECKS, act, register_paper
@@ -189,12 +189,39 @@ def test_filters_by_action_actor_subject_and_dates(admin_client, login_as):
     handler_client.get(AUDIT)  # denied: an access.denied line by the handler
     html = page_text(admin_client.get(AUDIT, query_string={"action": "access."}))
     assert "access.denied" in html and "auth.sign_in</code>" not in html
-    html = page_text(admin_client.get(AUDIT, query_string={"actor": handler.email}))
+    html = page_text(search(admin_client, AUDIT, {"actor": handler.email}))
     assert "access.denied" in html and shown_actor_ids(html) == {handler.id}
     html = page_text(admin_client.get(AUDIT, query_string={"subject_type": "user", "subject_id": handler.id}))
     assert "auth.sign_in" in html and "access.denied" not in html
     html = page_text(admin_client.get(AUDIT, query_string={"date_from": "01/01/2020", "date_to": "31/12/2020"}))
     assert "Không có dòng nào phù hợp." in html
+
+
+def test_sign_in_failures_include_wrong_two_factor_codes(app, admin_client):
+    """The viewer's "sign-in failures" group counts a wrong two-factor code as well as a wrong password."""
+    from tests.functional.test_two_factor import enrol_directly
+
+    user = make_user("handler")
+    enrol_directly(user)
+    client = app.test_client()
+    assert sign_in(client, user, password="wrong-password-1").status_code == 422
+    resp = sign_in(client, user)  # the right password; then a wrong code
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/staff/login/code")
+    client.post("/staff/login/code", data={"csrf_token": csrf_of(client, "/staff/login/code"), "code": "000000"})
+    assert [e.action for e in lines() if e.subject_id == user.id and e.action.endswith("_failed")] == [
+        "auth.sign_in_failed", "auth.second_factor_failed"]
+    page = page_text(admin_client.get(AUDIT))
+    assert '<option value="auth.failed">Đăng nhập không thành công' in page  # offered by the action filter
+    html = page_text(admin_client.get(AUDIT, query_string={"action": "auth.failed"}))
+    assert "2 dòng" in html and "Nhập sai mã xác thực hai lớp" in html and "Đăng nhập không thành công" in html
+    assert set(re.findall(r'<code class="d-block small">([a-z_.]+)</code>', html)) == {
+        "auth.sign_in_failed", "auth.second_factor_failed"}
+    rows = list(csv.reader(io.StringIO(admin_client.get(AUDIT + "export.csv", query_string={
+        "action": "auth.failed"}).data.decode("utf-8-sig"))))
+    assert sorted(r[6] for r in rows[1:]) == ["auth.second_factor_failed", "auth.sign_in_failed"]
+    # A prefix is still a prefix.
+    html = page_text(admin_client.get(AUDIT, query_string={"action": "auth.sign_in_f"}))
+    assert set(re.findall(r'<code class="d-block small">([a-z_.]+)</code>', html)) == {"auth.sign_in_failed"}
 
 
 @pytest.mark.parametrize("args,message", [

@@ -15,7 +15,7 @@ from app.audit.models import Event
 from app.extensions import db
 from app.formatting import local_today
 from app.inspections.models import Inspection, InspectionFollowUp, InspectionRecovery
-from tests.conftest import csrf_of
+from tests.conftest import csrf_of, search
 
 BASE = "/staff/inspections"
 
@@ -269,6 +269,80 @@ def test_a_recovery_is_deleted_only_after_confirmation(login_as):
     assert client.get(f"{BASE}/{inspection.id}/recoveries/{stray.id}/delete").status_code == 404
 
 
+# --- deleting a whole inspection -----------------------------------------------------------------
+
+def _with_children() -> tuple[Inspection, int, int]:
+    """A concluded inspection with a recovery and a follow-up: it, and the children's ids."""
+    inspection = concluded()
+    recovery = InspectionRecovery(inspection_id=inspection.id, recovered_on=ago(3), money=600_000_000)
+    followup = InspectionFollowUp(inspection_id=inspection.id, recommendation="Kiểm điểm trách nhiệm")
+    db.session.add_all([recovery, followup])
+    db.session.commit()
+    return inspection, recovery.id, followup.id
+
+
+def _rows() -> tuple[int, int, int, int]:
+    db.session.expire_all()
+    return tuple(len(db.session.scalars(select(model)).all())
+                 for model in (Inspection, InspectionRecovery, InspectionFollowUp, Event))
+
+
+def test_an_inspection_is_deleted_with_its_recoveries_and_followups_after_confirmation(login_as):
+    from app.audit.models import AuditEntry
+
+    client, user = login_as("handler", "TTLS")
+    inspection, recovery_id, followup_id = _with_children()
+    inspection_id, kept = inspection.id, concluded(title="Cuộc thanh tra khác")
+    url = f"{BASE}/{inspection_id}/delete"
+    assert f'href="{url}"' in text(client.get(f"{BASE}/{inspection_id}"))  # the button on its page
+    before = _rows()
+    confirm = client.get(url)
+    page = text(confirm)
+    assert confirm.status_code == 200 and "Xóa cuộc thanh tra" in page and inspection.title in page
+    assert "cùng 1 khoản thu hồi và 1 kiến nghị theo dõi" in page and "Không thể hoàn tác" in page
+    assert f'action="{url}"' in page and 'name="csrf_token"' in page
+    assert _rows() == before  # the confirmation page changes nothing
+    assert client.post(url, data={}).status_code == 400  # no CSRF token
+    assert _rows() == before
+    resp = post(client, url, {})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"{BASE}/")
+    listing = text(client.get(resp.headers["Location"]))
+    assert "Đã xóa cuộc thanh tra theo quyết định số 52/QĐ-TTr." in listing and kept.title in listing
+    db.session.expire_all()
+    assert db.session.get(Inspection, inspection_id) is None and db.session.get(Inspection, kept.id) is not None
+    assert db.session.get(InspectionRecovery, recovery_id) is None
+    assert db.session.get(InspectionFollowUp, followup_id) is None
+    event = db.session.scalars(select(Event).where(Event.subject_type == "inspection", Event.subject_id == inspection_id,
+                                                   Event.action == "deleted")).one()
+    assert event.actor_user_id == user.id and "52/QĐ-TTr" in event.note and "1 khoản thu hồi" in event.note
+    line = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "workflow.inspection.deleted")).one()
+    assert (line.subject_type, line.subject_id, line.actor_user_id) == ("inspection", inspection_id, user.id)
+    assert client.get(url).status_code == 404 and client.get(f"{BASE}/{inspection_id}").status_code == 404
+
+
+def test_only_the_inspections_own_agency_may_delete_it(login_as):
+    inspection, recovery_id, _followup_id = _with_children()
+    url = f"{BASE}/{inspection.id}/delete"
+    # Another agency, and the body above that is not a supervisor: the inspection does not exist.
+    for role, code in (("handler", "XCL"), ("leader", "LS")):
+        client, _user = login_as(role, code)
+        token = csrf_of(client, f"{BASE}/")
+        assert client.get(url).status_code == 404
+        assert client.post(url, data={"csrf_token": token}).status_code == 404, (role, code)
+    # A supervisor reads it but may not change it, nor see the button; nor may roles without inspections.
+    supervisor, _user = login_as("supervisor", "LS")
+    assert url not in text(supervisor.get(f"{BASE}/{inspection.id}"))
+    token = csrf_of(supervisor, f"{BASE}/")
+    assert supervisor.get(url).status_code == 403
+    assert supervisor.post(url, data={"csrf_token": token}).status_code == 403
+    for role in ("receptionist", "admin"):
+        client, _user = login_as(role, "TTLS")
+        assert client.post(url, data={"csrf_token": csrf_of(client, "/staff/password")}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Inspection, inspection.id) is not None
+    assert db.session.get(InspectionRecovery, recovery_id) is not None
+
+
 # --- follow-up ----------------------------------------------------------------------------------
 
 def test_a_recommendation_is_followed_until_done(login_as):
@@ -339,7 +413,7 @@ def test_the_list_filters_and_pages(login_as):
     assert "Thanh tra số 23" in first and "Thanh tra số 24" not in first
     second = text(client.get(f"{BASE}/?page=2"))
     assert "Thanh tra số 24" in second and "Thanh tra số 26" in second and "Thanh tra số 00" not in second
-    found = text(client.get(f"{BASE}/?q=quan+ly+su+dung+dat"))
+    found = text(search(client, f"{BASE}/", {"q": "quan ly su dung dat"}))
     assert "1 cuộc thanh tra" in found and "xã Cao Lộc" in found
     assert 'value="quan ly su dung dat"' in found  # the search box keeps what was typed
     assert "1 cuộc thanh tra" in text(client.get(f"{BASE}/?kind=ad_hoc&topic=anti_corruption"))
@@ -365,6 +439,7 @@ def test_another_agency_sees_nothing(login_as):
                              ("POST", f"{url}/conclusion"), ("POST", f"{url}/recoveries"),
                              ("GET", f"{url}/recoveries/{recovery.id}/delete"),
                              ("POST", f"{url}/recoveries/{recovery.id}/delete"), ("POST", f"{url}/followups"),
+                             ("GET", f"{url}/delete"), ("POST", f"{url}/delete"),
                              ("GET", f"{url}/followups/{followup.id}/done")):
             resp = client.open(path, method=method, data={"csrf_token": token})
             assert resp.status_code == 404, (role, method, path, resp.status_code)

@@ -5,7 +5,8 @@ complaint and a denunciation), comes to the desk and is entered from a paper let
 every page that shows them, reveal the denunciator, export the register and print a slip — all
 through a real HTTP server, so that werkzeug writes its request lines. Every log record (every
 logger at DEBUG, SQLAlchemy's statements included), every redirect and every link in every page
-is searched for the name and the number, in plain, URL-encoded and diacritic-free forms.
+is searched for the name and the number, in plain, URL-encoded and diacritic-free forms. Staff also
+search the lists for the name (app.listsearch).
 """
 from __future__ import annotations
 
@@ -157,6 +158,12 @@ def test_no_name_or_id_number_in_logs_urls_or_the_audit_log(live_app, live_serve
     desk = staff.tokens("/staff/reception/visits/new")
     assert staff.go("/staff/reception/history", {"csrf_token": desk["csrf_token"], "id_number": ID_NUMBER}).status == 200
     assert staff.go("/staff/reception/people", {"csrf_token": desk["csrf_token"], "q": NAME}).status == 200
+    # So do the lists' search boxes: the list answers with a handle of the search, which finds the citizen.
+    for path in ("/staff/petitions/", "/staff/reception/register/"):
+        answer = staff.go(path, {"csrf_token": staff.tokens(path)["csrf_token"], "q": NAME})
+        assert answer.status == 303 and "s=" in answer.location, (path, answer.status)
+        found = staff.go(answer.location.replace(live_server, ""))
+        assert found.status == 200 and NAME in found.text, path
     # A paper letter from the same citizen, entered at the office.
     tokens = staff.tokens("/staff/petitions/new")
     answer = staff.go("/staff/petitions/new", {

@@ -11,7 +11,7 @@ from app.audit.models import IdentityAccess
 from app.cases.models import Case
 from app.extensions import db
 from app.petitions.models import Petition
-from tests.conftest import csrf_of, hidden_fields, valid_petition_data
+from tests.conftest import csrf_of, hidden_fields, search, valid_petition_data
 from tests.files import pdf_bytes
 from tests.functional.test_petition_form import open_form, post_form
 
@@ -170,7 +170,8 @@ def test_identity_masked_and_revealed_only_to_leader_with_log(client, lang_son, 
     log = db.session.scalars(select(IdentityAccess)).all()
     assert [(r.user_id, r.petition_id) for r in log] == [(leader.id, petition.id)]
     # Search by the denunciator's name finds nothing.
-    assert petition.tracking_code not in leader_client.get("/staff/petitions/?q=Ly+Van+Mat&tab=all").get_data(as_text=True)
+    assert petition.tracking_code not in search(leader_client, "/staff/petitions/",
+                                                {"q": "Ly Van Mat", "tab": "all"}).get_data(as_text=True)
 
 
 def test_duplicates_suggested_by_id_number_and_content(login_as):
@@ -189,9 +190,9 @@ def test_inbox_search_with_and_without_diacritics(login_as):
     register_paper(client)
     code = db.session.scalars(select(Petition)).one().tracking_code
     for q in ("Trần Thị Hoa", "tran thi hoa", "thu hoi dat", code, "020190001234", "0987 654 321"):
-        html = client.get("/staff/petitions/", query_string={"q": q, "tab": "all"}).get_data(as_text=True)
+        html = search(client, "/staff/petitions/", {"q": q, "tab": "all"}).get_data(as_text=True)
         assert code in html, q
-    html = client.get("/staff/petitions/", query_string={"q": "không có gì", "tab": "all"}).get_data(as_text=True)
+    html = search(client, "/staff/petitions/", {"q": "không có gì", "tab": "all"}).get_data(as_text=True)
     assert code not in html
 
 

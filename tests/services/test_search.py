@@ -22,6 +22,7 @@ from app.reception.models import Person
 from app.reception.services import VisitDraft, VisitorInput, log_visit
 from app.search.schema import ENTITIES, TRGM_INDEXES, sqlite_triggers
 from tests.conftest import make_user
+from tests.conftest import search as search_list  # app.search is the module under test
 
 DUONG = "Trần Văn Đường"
 DUONG_PLAIN = "Trần Văn Dương"  # folds to the same "tran van duong"
@@ -197,7 +198,7 @@ def test_case_list_page_has_a_search_box(login_as):
     client, user = login_as("handler")
     wanted = new_case(user, "Khiếu nại về bồi thường đường giao thông")
     new_case(user, "Khiếu nại về cấp sổ đỏ")
-    html = client.get("/staff/cases/?q=duong+giao+thong").get_data(as_text=True)
+    html = search_list(client, "/staff/cases/", {"q": "duong giao thong"}).get_data(as_text=True)
     assert 'name="q"' in html and 'value="duong giao thong"' in html
     assert f"/staff/cases/{wanted.id}" in html and "cấp sổ đỏ" not in html
 
