@@ -56,6 +56,21 @@ class BaseConfig:
     # `flask storage sweep` removes stored files no row names once they are this old (docs/reliability.md).
     ORPHAN_FILE_MIN_AGE_HOURS = 24
 
+    # Provinces, communes, agencies and calendar overrides kept in each process (app/refcache.py):
+    # a change made in another process is seen after at most this many seconds; 0 turns it off.
+    REFDATA_CACHE_SECONDS = float(os.environ.get("REFDATA_CACHE_SECONDS", "60"))
+
+    # Long lists count their rows up to this many and then say "1.000+" (an exact count of a million
+    # rows costs a second on every view); a search ranks its SEARCH_RANK_CAP newest matches and asks
+    # for more words beyond that (docs/search.md).
+    LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "1000"))
+    SEARCH_RANK_CAP = int(os.environ.get("SEARCH_RANK_CAP", "200"))
+
+    # Report figures are kept this many seconds (app/reports/cache.py): each page says when they were
+    # computed and offers to recompute them; in Redis when set, so every worker shares them.
+    REPORT_CACHE_SECONDS = float(os.environ.get("REPORT_CACHE_SECONDS", "300"))
+    REPORT_CACHE_REDIS_URL = os.environ.get("REPORT_CACHE_REDIS_URL", os.environ.get("REDIS_URL")) or None
+
     # Rate limits (Flask-Limiter); shared through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -155,6 +170,10 @@ class TestingConfig(BaseConfig):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     METRICS_REDIS_URL = None  # per-process figures; the Redis store is tested with its own override
+    # Tests compare figures before and after a change: nothing kept unless a test turns it on
+    # (tests/reports/test_report_cache.py).
+    REPORT_CACHE_SECONDS = 0.0
+    REPORT_CACHE_REDIS_URL = None
     RATELIMIT_ENABLED = True
     SERVER_NAME = None
     # Cheap Argon2id for the thousands of test sign-ins (production keeps the library's defaults).

@@ -55,6 +55,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
+    from app import refcache
+
+    refcache.init_app(app)
 
 
 def register_sqlite_pragmas(app: Flask) -> None:

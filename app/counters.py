@@ -7,7 +7,7 @@ requests queue on that one row only (never on other agencies or series).
 """
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, PrimaryKeyConstraint, String, update
+from sqlalchemy import ForeignKey, PrimaryKeyConstraint, String
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -29,16 +29,12 @@ class Counter(Base):
 
 
 def next_value(series: str, agency_id: int, year: int) -> int:
-    """Increment and return the counter inside the current transaction."""
+    """Increment and return the counter inside the current transaction (one statement: the first
+    number of a series creates its row)."""
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(Counter)
-        .values(series=series, agency_id=agency_id, year=year, last_value=0)
-        .on_conflict_do_nothing(index_elements=["series", "agency_id", "year"])
-    )
+    stmt = insert(Counter).values(series=series, agency_id=agency_id, year=year, last_value=1)
     return db.session.execute(
-        update(Counter)
-        .where(Counter.series == series, Counter.agency_id == agency_id, Counter.year == year)
-        .values(last_value=Counter.last_value + 1)
+        stmt.on_conflict_do_update(index_elements=["series", "agency_id", "year"],
+                                   set_={"last_value": Counter.last_value + 1})
         .returning(Counter.last_value)
     ).scalar_one()

@@ -40,10 +40,13 @@ DATA = ROOT / "bench" / "data"
 PYTHON = sys.executable
 IDENTITY_KEY = "7bJ4tpnTj-dmy5Bk9Q8rFw3dDLm3l3kdrH2oGvGLWZM="  # generated data only
 STAFF_EMAIL = "giamsat@demo.vn"  # the demo supervisor: reads every agency's petitions and reports
-SCENARIOS = ["bare", "submit", "track", "inbox", "search", "petition", "report"]
+SCENARIOS = ["bare", "submit", "track", "inbox", "search", "petition", "report", "report_fresh"]
 LABELS = {"bare": "bare Flask route (ceiling)", "submit": "public submit (POST form)",
           "track": "tracking (POST code + key)", "inbox": "staff inbox, first page, filters",
-          "search": "search (inbox ?q=)", "petition": "petition page", "report": "nine-month report"}
+          "search": "search (inbox, first page)", "petition": "petition page",
+          "report": "nine-month report (figures kept)", "report_fresh": "nine-month report, recomputed"}
+SEARCH_TERMS = ["nguyen van", "thu hoi dat", "Trần Thị Lan", "ô nhiễm", "bồi thường", "dia chinh"]
+REPORT_PATH = "/staff/reports/?period=nine_months&year={year}&subtree=1"
 HIDDEN = re.compile(r'name="(csrf_token|form_token)"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="(csrf_token|form_token)"')
 
 
@@ -212,7 +215,7 @@ class Client:
             status, headers, html = request(port, "GET", "/track", ip=self.ip)
             self.cookie = session_cookie(headers, None)
             self.csrf = tokens(html)["csrf_token"]
-        elif scenario in ("inbox", "search", "petition", "report"):
+        elif scenario in ("inbox", "search", "petition", "report", "report_fresh"):
             status, headers, html = request(port, "GET", "/staff/login", ip=self.ip)
             self.cookie = session_cookie(headers, None)
             status, headers, _ = request(port, "POST", "/staff/login", cookie=self.cookie, ip=self.ip, body={
@@ -220,6 +223,22 @@ class Client:
             if status != 302:
                 raise RuntimeError(f"staff sign-in answered {status}")
             self.cookie = session_cookie(headers, self.cookie)
+            if scenario == "search":
+                # The search box posts the term; the list's address then carries a handle (app/listsearch.py).
+                _s, headers, html = request(port, "GET", "/staff/petitions/", cookie=self.cookie, ip=self.ip)
+                self.cookie = session_cookie(headers, self.cookie)
+                self.search_urls = []
+                for q in SEARCH_TERMS:
+                    status, headers, _ = request(port, "POST", "/staff/petitions/", cookie=self.cookie, ip=self.ip,
+                                                 body={"csrf_token": tokens(html)["csrf_token"], "q": q, "tab": "all"})
+                    if status != 303:
+                        raise RuntimeError(f"search form answered {status}")
+                    self.cookie = session_cookie(headers, self.cookie)
+                    self.search_urls.append(urllib.parse.urlsplit(headers["Location"])._replace(scheme="", netloc="").geturl())
+            if scenario == "report_fresh":
+                _s, headers, html = request(port, "GET", REPORT_PATH.format(year=data["year"]), cookie=self.cookie, ip=self.ip)
+                self.cookie = session_cookie(headers, self.cookie)
+                self.csrf = tokens(html)["csrf_token"]
 
     def step(self) -> tuple[int, int]:
         """(status, expected status) of one measured request."""
@@ -250,14 +269,20 @@ class Client:
             path = "/staff/petitions/?tab=open&kind=" + rng.choice(["complaint", "denunciation", "proposal", ""]) + "&sort=received_desc"
             return request(port, "GET", path, cookie=self.cookie, ip=self.ip)[0], 200
         if self.scenario == "search":
-            q = rng.choice(["nguyen van", "thu hoi dat", "Trần Thị Lan", "ô nhiễm", "bồi thường", "dia chinh"])
-            return request(port, "GET", "/staff/petitions/?tab=all&q=" + urllib.parse.quote(q), cookie=self.cookie, ip=self.ip)[0], 200
+            return request(port, "GET", rng.choice(self.search_urls), cookie=self.cookie, ip=self.ip)[0], 200
         if self.scenario == "petition":
             pid = rng.choice(self.data["petition_ids"])
             return request(port, "GET", f"/staff/petitions/{pid}", cookie=self.cookie, ip=self.ip)[0], 200
         if self.scenario == "report":
-            path = f"/staff/reports/?period=nine_months&year={self.data['year']}&subtree=1"
-            return request(port, "GET", path, cookie=self.cookie, ip=self.ip)[0], 200
+            return request(port, "GET", REPORT_PATH.format(year=self.data["year"]), cookie=self.cookie, ip=self.ip)[0], 200
+        if self.scenario == "report_fresh":
+            # "Tính lại": the kept figures are dropped and computed again (app/reports/cache.py).
+            status, headers, _ = request(port, "POST", "/staff/reports/refresh?period=nine_months&year="
+                                         f"{self.data['year']}&subtree=1&agency=1", cookie=self.cookie, ip=self.ip,
+                                         body={"csrf_token": self.csrf, "back": ""})
+            if status != 302:
+                return status, 302
+            return request(port, "GET", REPORT_PATH.format(year=self.data["year"]), cookie=self.cookie, ip=self.ip)[0], 200
         raise ValueError(self.scenario)
 
 

@@ -5,6 +5,9 @@ from sqlalchemy import select
 
 from app.agencies.models import AdminUnit, Agency, UnitLevel
 from app.extensions import db
+from app.refcache import cached
+
+Choice = tuple[int, str]
 
 
 def current_provinces() -> list[AdminUnit]:
@@ -33,6 +36,32 @@ def current_communes(province_id: int | None) -> list[AdminUnit]:
             .order_by(AdminUnit.name)
         )
     )
+
+
+def province_choices() -> list[Choice]:
+    """(id, name) of the provinces in force, by name; kept per process (app/refcache.py)."""
+    return cached("provinces", ("admin_units",), lambda: [(u.id, u.name) for u in current_provinces()])
+
+
+def commune_choices(province_id: int | None) -> list[Choice]:
+    """(id, name) of the communes in force in one province, by name; kept per process."""
+    if not province_id:
+        return []
+    return cached(("communes", province_id), ("admin_units",),
+                  lambda: [(u.id, u.name) for u in current_communes(province_id)])
+
+
+def online_agency_choices() -> list[Choice]:
+    """(id, name) of the agencies a citizen may address on the public site; kept per process."""
+    return cached("online_agencies", ("agencies",), lambda: [(a.id, a.name) for a in online_agencies()])
+
+
+def site_agency_name(code: str) -> str | None:
+    """The name of the agency whose name heads the site; kept per process."""
+    def load():
+        agency = site_agency(code)
+        return agency.name if agency else None
+    return cached(("site_agency", code), ("agencies",), load)
 
 
 def get_unit(unit_id: int | None) -> AdminUnit | None:

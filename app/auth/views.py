@@ -143,8 +143,7 @@ def login_code():
 
 def _issuer() -> str:
     """The name the authenticator app shows next to the account: the agency running the site."""
-    agency = agency_queries.site_agency(current_app.config["SITE_AGENCY_CODE"])
-    return agency.name if agency else _("Hệ thống tiếp nhận đơn thư")
+    return agency_queries.site_agency_name(current_app.config["SITE_AGENCY_CODE"]) or _("Hệ thống tiếp nhận đơn thư")
 
 
 def _enrolment_secret(user: User) -> str:

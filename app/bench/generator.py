@@ -288,8 +288,18 @@ def generate(total: int, *, agency_codes: list[str] | None = None, batch: int = 
     _set_counters(numbers)
     _move_sequences((petitions_t, petitioners_t, identities_t, events_t, cases_t))
     db.session.commit()
+    _analyze((petitions_t, petitioners_t, identities_t, events_t, cases_t))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _analyze(tables) -> None:
+    """Fresh planner statistics after a bulk load: without them PostgreSQL guesses a few thousand
+    rows where there are a million and picks plans a hundred times slower (measured: the inbox's
+    first page 580 ms before ANALYZE, 0.2 ms after), until autovacuum comes round."""
+    for table in tables:
+        db.session.execute(text(f"ANALYZE {table.name}"))
+    db.session.commit()
 
 
 def _set_counters(numbers: dict[tuple[int, int], int]) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.audit.services import record_event
 from app.calendar.models import CalendarOverride, DayUnit, DeadlineRule, OverrideKind, RuleVariant
 from app.extensions import db
+from app.refcache import cached
 
 
 @lru_cache(maxsize=64)
@@ -46,11 +47,13 @@ class WorkCalendar:
 
     @classmethod
     def load(cls) -> WorkCalendar:
-        """Build the calendar with the overrides stored in the database."""
-        rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
-        off = frozenset(d for d, k in rows if k == OverrideKind.DAY_OFF.value)
-        work = frozenset(d for d, k in rows if k == OverrideKind.WORKING_DAY.value)
-        return cls(off, work)
+        """The calendar with the overrides stored in the database (kept per process: app/refcache.py)."""
+        def read() -> WorkCalendar:
+            rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
+            off = frozenset(d for d, k in rows if k == OverrideKind.DAY_OFF.value)
+            work = frozenset(d for d, k in rows if k == OverrideKind.WORKING_DAY.value)
+            return cls(off, work)
+        return cached("work_calendar", (CalendarOverride.__tablename__,), read)
 
     @staticmethod
     def public_holidays(year: int, language: str | None = None) -> dict[date, str]:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from rapidfuzz import fuzz
-from sqlalchemy import Select, false, func, or_, select
+from rapidfuzz import fuzz, process
+from flask import current_app
+from sqlalchemy import Select, false, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import search
@@ -52,9 +54,25 @@ class InboxFilters:
     page: int = 1
 
 
+class Count(int):
+    """A number of rows counted up to a cap: with `more`, there are more rows than that ("10.000+")."""
+
+    more: bool
+
+    def __new__(cls, value: int, more: bool = False):
+        obj = super().__new__(cls, value)
+        obj.more = more
+        return obj
+
+    def __str__(self) -> str:
+        from app.formatting import format_number
+
+        return format_number(int(self)) + ("+" if self.more else "")
+
+
 @dataclass
 class Page:
-    """One page of results."""
+    """One page of results; a `Count` total with `more` is a lower bound."""
 
     items: list
     total: int
@@ -62,8 +80,14 @@ class Page:
     per_page: int = PAGE_SIZE
     pages: int = field(init=False)
 
+    @property
+    def more(self) -> bool:
+        return bool(getattr(self.total, "more", False))
+
     def __post_init__(self):
         self.pages = max(1, math.ceil(self.total / self.per_page))
+        if self.more and len(self.items) == self.per_page:  # counted up to a cap: a full page may have a next
+            self.pages = max(self.pages, self.page + 1)
 
 
 def scoped(user) -> Select:
@@ -107,15 +131,27 @@ def _apply_filters(stmt: Select, f: InboxFilters, today: date) -> Select:
     return stmt
 
 
+_TRACKING_CODE = re.compile(r"^[A-Za-z0-9]{2,12}-\d{4}-\d{1,9}$")
+_NUMBER = re.compile(r"^\+?[\d .-]{9,}$")
+
+
 def _search_clause(q: str):
     """Tracking code, ID number, phone, or words of names and content (with or without diacritics,
-    app.search; a protected denunciator's name is not in the indexed text)."""
-    people = select(Petitioner.petition_id).where(
-        or_(Petitioner.id_number == normalize_cccd(q), Petitioner.phone == normalize_phone(q))
-    )
+    app.search; a protected denunciator's name is not in the indexed text).
+
+    Each form of what was typed gets a condition an index answers: a code compares the unique code
+    (stored upper-case), a number looks up petitioners by ID number and phone, words go to the search
+    index. (An `OR id IN (subquery)` over every row made PostgreSQL read the whole table.)
+    """
     found = search.match("petition", q)
     text_match = found.clause if found is not None else false()
-    return or_(func.upper(Petition.tracking_code) == q.upper(), Petition.id.in_(people), text_match)
+    if _TRACKING_CODE.match(q):
+        return or_(Petition.tracking_code == q.upper(), text_match)
+    if _NUMBER.match(q):
+        people = select(Petitioner.petition_id).where(
+            or_(Petitioner.id_number == normalize_cccd(q), Petitioner.phone == normalize_phone(q)))
+        return Petition.id.in_(people.union(select(Petition.id).where(text_match)))
+    return text_match
 
 
 def _search_rank(q: str | None) -> list:
@@ -124,28 +160,58 @@ def _search_rank(q: str | None) -> list:
     return [found.rank.desc()] if found is not None else []
 
 
+def capped_count(stmt: Select, cap: int) -> Count:
+    """The rows of `stmt` counted up to `cap` (`more` when there are more).
+
+    Counting every one of a million rows costs seconds on each page view; a list says "more than
+    10.000" instead (LIST_COUNT_CAP).
+    """
+    inner = stmt.with_only_columns(literal(1)).order_by(None).limit(cap + 1).subquery()
+    n = db.session.scalar(select(func.count()).select_from(inner))
+    return Count(min(n, cap), n > cap)
+
+
+def _count_cap() -> int:
+    return current_app.config["LIST_COUNT_CAP"]
+
+
 def inbox(user, f: InboxFilters, *, today: date | None = None) -> Page:
-    """The filtered, sorted page of the inbox."""
+    """The filtered, sorted page of the inbox.
+
+    With a search, the matches are ranked (exact diacritics first) among the first
+    SEARCH_RANK_CAP of them in the chosen order; past that the page says there are more and asks
+    for a narrower search — ranking every "nguyen van" of a million petitions would take seconds.
+    """
     today = today or local_today()
     stmt = _apply_filters(scoped(user).where(Petition.status.in_(TABS.get(f.tab, TABS["open"]))), f, today)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    order = SORTS.get(f.sort, SORTS["received_desc"])
     page = max(1, f.page)
+    if f.q and f.q.strip():
+        cap = current_app.config["SEARCH_RANK_CAP"]
+        ids = db.session.scalars(stmt.with_only_columns(Petition.id).order_by(*order).limit(cap + 1)).all()
+        total = Count(min(len(ids), cap), len(ids) > cap)
+        stmt = select(Petition).where(Petition.id.in_(ids[:cap]))
+        order = (*_search_rank(f.q), *order)
+    else:
+        total = capped_count(stmt, _count_cap())
     items = db.session.scalars(
         stmt.options(selectinload(Petition.petitioners))
-        .order_by(*_search_rank(f.q), *SORTS.get(f.sort, SORTS["received_desc"]))
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        .order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return Page(list(items), total, page)
 
 
-def tab_counts(user) -> dict[str, int]:
-    """How many petitions each tab holds (one GROUP BY)."""
-    rows = db.session.execute(
-        select(Petition.status, func.count()).where(Petition.agency_id.in_(visible_agency_ids(user)))
-        .group_by(Petition.status)
-    ).all()
-    by_status = dict(rows)
-    return {tab: sum(by_status.get(s, 0) for s in states) for tab, states in TABS.items()}
+def tab_counts(user) -> dict[str, Count]:
+    """How many petitions each tab holds, each counted up to LIST_COUNT_CAP (one query)."""
+    cap = _count_cap()
+    visible = visible_agency_ids(user)
+    counts = []
+    for states in TABS.values():
+        inner = (select(literal(1)).select_from(Petition)
+                 .where(Petition.agency_id.in_(visible), Petition.status.in_(states)).limit(cap + 1).subquery())
+        counts.append(select(func.count()).select_from(inner).scalar_subquery())
+    row = db.session.execute(select(*counts)).one()
+    return {tab: Count(min(n, cap), n > cap) for tab, n in zip(TABS, row)}
 
 
 def staff_timeline(petition: Petition) -> list[Event]:
@@ -197,17 +263,27 @@ def find_duplicates(petition: Petition, user, *, limit: int = 5) -> list[Duplica
     if phones:
         add(db.session.scalars(base.where(Petition.id.in_(
             select(Petitioner.petition_id).where(Petitioner.phone.in_(phones))))).all(), "phone")
+    # Content: the folded text stored for search (title, content, respondent, names) of the most
+    # recent petitions in scope, read as plain columns, compared in rapidfuzz's C loop; only the
+    # few found are loaded as objects (loading and folding 500 petitions took a second a view).
     respondent = fold(petition.respondent)
-    content = fold(petition.content)
-    recent = db.session.scalars(base.order_by(Petition.received_at.desc()).limit(CONTENT_CANDIDATES)).all()
-    scores: dict[int, int] = {}
-    for other in recent:
-        if respondent and fold(other.respondent) == respondent:
-            add([other], "respondent")
-        score = int(fuzz.token_set_ratio(content, fold(other.content)))
-        scores[other.id] = score
-        if score >= SIMILARITY_THRESHOLD:
-            add([other], "content")
+    mine = petition.search_folded or fold(petition.content)
+    recent = db.session.execute(
+        base.with_only_columns(Petition.id, Petition.respondent, Petition.search_folded)
+        .order_by(Petition.received_at.desc()).limit(CONTENT_CANDIDATES)).all()
+    same_respondent = [r.id for r in recent if respondent and r.respondent and fold(r.respondent) == respondent]
+    scores = {recent[i].id: int(score) for _text, score, i in process.extract(
+        mine, [r.search_folded or "" for r in recent], scorer=fuzz.token_set_ratio, limit=None,
+        score_cutoff=SIMILARITY_THRESHOLD)}
+    wanted = (set(same_respondent) | set(scores)) - set(found)
+    if wanted:
+        for other in db.session.scalars(select(Petition).where(Petition.id.in_(wanted))):
+            found[other.id] = other
+    for pid in same_respondent:
+        reasons.setdefault(pid, []).append("respondent")
+    for pid in scores:
+        reasons.setdefault(pid, []).append("content")
+    found = {i: p for i, p in found.items() if i in reasons}
     out = [Duplicate(found[i], reasons[i], scores.get(i, 0)) for i in found]
     out.sort(key=lambda d: (len(d.reasons), d.score), reverse=True)
     return out[:limit]

@@ -137,6 +137,8 @@ def staged_uploads(form_token: str) -> list[StagedUpload]:
 
 def discard_staged(form_token: str, ids: list[str]) -> None:
     """Remove the staged files the citizen unticked."""
+    if not ids:
+        return
     for upload in staged_uploads(form_token):
         if upload.id in ids:
             files.delete(upload.storage_key)
@@ -286,9 +288,7 @@ def _create_petition(agency: Agency, draft: PetitionDraft, *, channel: str, rece
     received_local = to_local(received_at)
     access_key = derive_access_key(form_token)
     attachments = _attachments_from_staged(form_token) + _attachments_from_files(new_files, written_keys)
-    number = next_tracking_number(agency.id, received_local.year)
     petition = Petition(
-        tracking_code=format_tracking_code(agency.code, received_local.year, number),
         agency_id=agency.id,
         kind=draft.kind,
         status=PetitionStatus.RECEIVED.value,
@@ -317,6 +317,10 @@ def _create_petition(agency: Agency, draft: PetitionDraft, *, channel: str, rece
         [petition.title, petition.content, petition.respondent]
         + [p.full_name or "" for p in petition.petitioners if not p.is_protected]
     ))
+    # The agency's counter row stays locked from here to the commit: take the number last, after
+    # every read, so that submissions to one agency queue for as short a time as possible.
+    number = next_tracking_number(agency.id, received_local.year)
+    petition.tracking_code = format_tracking_code(agency.code, received_local.year, number)
     db.session.add(petition)
     db.session.flush()
     record_event(

@@ -18,12 +18,12 @@ def _int_or_none(value) -> int | None:
 def fill_choices(form) -> None:
     """Provinces, the communes of the chosen province, and the agencies that take petitions."""
     form.province.choices = [("", _("— Chọn tỉnh, thành phố —"))] + [
-        (str(u.id), u.name) for u in agency_queries.current_provinces()
+        (str(id_), name) for id_, name in agency_queries.province_choices()
     ]
-    communes = agency_queries.current_communes(_int_or_none(form.province.data))
-    form.commune.choices = [("", _("— Chọn xã, phường, đặc khu —"))] + [(str(u.id), u.name) for u in communes]
+    communes = agency_queries.commune_choices(_int_or_none(form.province.data))
+    form.commune.choices = [("", _("— Chọn xã, phường, đặc khu —"))] + [(str(id_), name) for id_, name in communes]
     form.addressed_agency.choices = [("", _("Tôi không biết — gửi đến Ban Tiếp công dân để được chuyển đúng nơi"))] + [
-        (str(a.id), a.name) for a in agency_queries.online_agencies()
+        (str(id_), name) for id_, name in agency_queries.online_agency_choices()
     ]
     # Keep the validators honest: a choice must be one of the lists just built.
     form._valid_communes = {value for value, _label in form.commune.choices if value}
@@ -53,7 +53,7 @@ def collect_uploads(form_token: str):
         for f in request.files.getlist("attachments")
         if f and f.filename
     ]
-    already = len(services.staged_uploads(form_token))
+    already = len(services.staged_uploads(form_token)) if uploads else 0  # nothing new: nothing to count
     return services.check_files(
         uploads,
         already=already,

@@ -48,8 +48,8 @@ def _track_limit() -> str:
 @bp.app_context_processor
 def _site():
     """The name of the agency that runs this site, for the header."""
-    agency = agency_queries.site_agency(current_app.config["SITE_AGENCY_CODE"])
-    return {"site_name": agency.name if agency else _("Hệ thống tiếp nhận đơn thư")}
+    name = agency_queries.site_agency_name(current_app.config["SITE_AGENCY_CODE"])
+    return {"site_name": name or _("Hệ thống tiếp nhận đơn thư")}
 
 
 @bp.get("/")
@@ -190,8 +190,7 @@ def communes():
     province_id = parse_id(request.args.get("province", ""))
     if province_id is None:
         abort(400)
-    units = agency_queries.current_communes(province_id)
-    return jsonify([{"id": u.id, "name": u.name} for u in units])
+    return jsonify([{"id": id_, "name": name} for id_, name in agency_queries.commune_choices(province_id)])
 
 
 @bp.post("/lang")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -21,6 +22,7 @@ from app.agencies.models import Agency
 from app.auth.scope import subtree_ids
 from app.extensions import db
 from app.petitions.queries import Page
+from app.reports import cache
 from app.reports.period import Period
 
 DRILL_PAGE_SIZE = 50
@@ -123,6 +125,7 @@ class Table:
     rows: list[ReportRow]
     values: dict[str, dict[str, Any]]  # row key → column key → value
     total: dict[str, Any] = field(default_factory=dict)
+    computed_at: datetime | None = None  # when the figures were computed (they may be kept a while)
 
     def cell(self, row_key: str, column_key: str):
         if row_key == "total":
@@ -148,9 +151,23 @@ def _zero(column: Column):
 
 
 def compute(form: Form, scope: Scope, period: Period) -> Table:
-    """Every cell of the form for the scope and period."""
-    ctx = Ctx(period, scope.ids())
+    """Every cell of the form for the scope and period (kept a few minutes: app/reports/cache.py)."""
     rows = scope.rows()
+    values, computed_at = cache.figures(
+        cache_key(scope, period) + (form.code, ",".join(r.key for r in rows)),  # a new agency: new figures
+        lambda: _values(form, scope, period, rows))
+    total = {c.key: sum((values[r.key][c.key] for r in rows), _zero(c)) for c in form.columns}
+    return Table(form, period, scope, rows, values, total, computed_at=computed_at)
+
+
+def cache_key(scope: Scope, period: Period) -> tuple:
+    """The part of a cache key naming the scope and the period (forms add their code)."""
+    return (scope.agency.id, int(scope.subtree), period.start.isoformat(), period.end.isoformat())
+
+
+def _values(form: Form, scope: Scope, period: Period, rows: list[ReportRow]) -> dict[str, dict[str, Any]]:
+    """One GROUP BY query per kind of record: row key → column key → value."""
+    ctx = Ctx(period, scope.ids())
     row_of = {agency_id: row.key for row in rows for agency_id in row.agency_ids}
     values = {row.key: {c.key: _zero(c) for c in form.columns} for row in rows}
     by_entity: dict[str, list[Column]] = defaultdict(list)
@@ -168,8 +185,7 @@ def compute(form: Form, scope: Scope, period: Period) -> Table:
                 continue
             for column, amount in zip(columns, sums):
                 values[row_key][column.key] += _normalise(column, amount)
-    total = {c.key: sum((values[r.key][c.key] for r in rows), _zero(c)) for c in form.columns}
-    return Table(form, period, scope, rows, values, total)
+    return values
 
 
 def _normalise(column: Column, amount):

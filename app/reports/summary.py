@@ -11,6 +11,7 @@ at its last day; key tasks are reported apart from the four status figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -137,6 +138,7 @@ class Summary:
     scope: Scope
     figures: dict
     rate: Decimal | None  # recovered / recommended, in %
+    computed_at: datetime | None = None
 
     @property
     def text(self) -> str:
@@ -150,7 +152,7 @@ def summarise(scope: Scope, period: Period) -> Summary:
     rate = None
     if figures["money_recommended"]:
         rate = (Decimal(figures["money_recovered"]) * 100 / Decimal(figures["money_recommended"]))
-    return Summary(period, scope, figures, rate)
+    return Summary(period, scope, figures, rate, table.computed_at)
 
 
 def percent(value: Decimal) -> str:

@@ -7,7 +7,7 @@ read subtrees (supervisors).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -20,6 +20,7 @@ from app.auth.permissions import Permission
 from app.auth.scope import visible_agency_ids
 from app.extensions import db
 from app.formatting import local_today
+from app.reports import cache as report_cache
 from app.reports import engine
 from app.reports.official import FORMS
 from app.reports.period import PERIOD_KINDS, PeriodError, make_period, period_from_args
@@ -126,6 +127,19 @@ def index():
         narrative=_linked_narrative(summary, keep) if summary else None, forms=FORMS, agencies=_agencies(),
         period_kinds=PERIOD_KINDS, values=defaults, can_subtree=current_user.can(Permission.SUBTREE_READ),
         summary_form=SUMMARY)
+
+
+@bp.post("/refresh")
+@staff_required(Permission.REPORT_READ)
+def refresh():
+    """Recompute the figures of this scope and period now instead of showing the kept ones."""
+    period, scope, keep = _require_period(request.args)
+    report_cache.forget(engine.cache_key(scope, period))
+    flash(_("Đã tính lại số liệu với dữ liệu mới nhất."), "success")
+    back = request.form.get("back", "")
+    if back in FORMS:
+        return redirect(url_for("reports.form", form_code=back, **keep))
+    return redirect(url_for("reports.index", **keep))
 
 
 @bp.route("/forms/<form_code>")

@@ -6,7 +6,7 @@ files of any content — with a valid CSRF token and the honeypot empty. After e
 never a server error, and never a half-record — either exactly one complete record or nothing,
 with no counter advanced and no file stored for nothing.
 
-FUZZ_EXAMPLES examples per form and backend (tests/fuzz/strategies.py): 50 locally, 1,000 in CI.
+FUZZ_EXAMPLES examples per form (tests/fuzz/strategies.py): 50 locally, 1,000 in CI on SQLite and 250 more on PostgreSQL.
 """
 from __future__ import annotations
 
