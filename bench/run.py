@@ -108,7 +108,10 @@ def samples(url: str) -> dict:
         top = conn.execute(text("SELECT max(id) FROM petitions")).scalar_one() or 0
         agencies = conn.execute(text("SELECT id FROM agencies WHERE active AND accepts_online")).scalars().all()
         picks = sorted({random.randint(1, max(top, 1)) for _ in range(500)})
-        rows = conn.execute(text("SELECT id, tracking_code FROM petitions WHERE id IN :ids").bindparams(
+        # Generated petitions only (no form token): their access key is BENCH + id; those filed by an
+        # earlier run's submit scenario have keys of their own.
+        rows = conn.execute(text("SELECT id, tracking_code FROM petitions WHERE id IN :ids "
+                                 "AND submission_token_hash IS NULL").bindparams(
             bindparam("ids", expanding=True)), {"ids": picks}).all()
     engine.dispose()
     spread = env("BENCH_SUBMIT_SPREAD", "0") == "1"
