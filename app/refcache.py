@@ -65,6 +65,13 @@ def cached(key, tables: tuple[str, ...], load: Callable[[], Any]):
     return load() if cache is None else cache.get(key, tables, load)
 
 
+def forget_reference_data(tables: set[str] | None = None) -> None:
+    """Drop what this process keeps from `tables` (everything when None)."""
+    cache = _cache_or_none()
+    if cache is not None:
+        cache.forget(tables)
+
+
 def _cache_or_none() -> RefCache | None:
     try:
         return current_app.extensions.get(_EXTENSION)

@@ -1,6 +1,8 @@
 """Read-side queries on administrative units and agencies."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import select
 
 from app.agencies.models import AdminUnit, Agency, UnitLevel
@@ -54,6 +56,23 @@ def commune_choices(province_id: int | None) -> list[Choice]:
 def online_agency_choices() -> list[Choice]:
     """(id, name) of the agencies a citizen may address on the public site; kept per process."""
     return cached("online_agencies", ("agencies",), lambda: [(a.id, a.name) for a in online_agencies()])
+
+
+class AgencyRef(NamedTuple):
+    """What intake needs of the agency that receives a petition: its id and its code prefix."""
+
+    id: int
+    code: str
+
+
+def online_intake_agencies() -> tuple[dict[int, AgencyRef], AgencyRef | None]:
+    """The agencies a citizen may address online by id, and the default one ("I don't know");
+    kept per process (app/refcache.py) — every public submission needs them."""
+    def load():
+        online = {a.id: AgencyRef(a.id, a.code) for a in online_agencies()}
+        default = default_intake_agency()
+        return online, (AgencyRef(default.id, default.code) if default is not None else None)
+    return cached("online_intake_agencies", ("agencies",), load)
 
 
 def site_agency_name(code: str) -> str | None:

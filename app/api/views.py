@@ -200,7 +200,6 @@ def _form_errors(form) -> dict[str, list[str]]:
 
 
 @bp.post("/petitions")
-@limiter.limit("60 per hour")
 @submission_limit(_submit_limit, counted_status=(201,), scope="portal.new_petition")
 def submit_petition():
     """Submit a petition as the public form does; 201 with the tracking code and the access key (once)."""
@@ -209,7 +208,7 @@ def submit_petition():
     if key is not None and not petition_services.is_form_token(key):
         raise ApiError(400, errors={"Idempotency-Key": [_("Khóa chống gửi trùng phải gồm 20–64 ký tự chữ, số, - hoặc _.")]})
     token = key or petition_services.new_form_token()
-    existing = petition_services.find_by_form_token(token)
+    existing = petition_services.find_by_form_token(token) if key else None  # a new token made nothing yet
     if existing is not None:
         return _json(_receipt(existing, token), 200)
     form = PetitionForm(formdata=_petition_formdata(data), meta={"csrf": False})
@@ -220,7 +219,7 @@ def submit_petition():
         raise ApiError(422, errors=_form_errors(form))
     try:
         result = petition_services.submit_online_petition(build_draft(form), form_token=token, new_files=[],
-                                                          written_keys=[])
+                                                          written_keys=[], state=petition_services.FormState(False, 0))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same key sent twice at once: the other request made it

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.audit.services import record_event
 from app.calendar.models import CalendarOverride, DayUnit, DeadlineRule, OverrideKind, RuleVariant
 from app.extensions import db
-from app.refcache import cached
+from app.refcache import cached, forget_reference_data
 
 
 @lru_cache(maxsize=64)
@@ -115,27 +115,57 @@ def _variant(complex_: bool, remote: bool) -> list[str]:
     return order
 
 
-def find_rule(code: str, on: date, *, complex_: bool = False, remote: bool = False,
-              variant: str | None = None) -> DeadlineRule:
-    """The rule with `code` in force on date `on`, in the most specific variant that exists."""
+@dataclass(frozen=True)
+class RuleTerms:
+    """What counting needs of one rule row: which row, its variant, since when, how many days of what."""
+
+    id: int
+    variant: str
+    effective_from: date
+    days: int
+    unit: str
+
+
+def _rule_terms(code: str) -> list[RuleTerms]:
+    """Every row of rule `code`, newest first; kept per process like the other reference data
+    (app/refcache.py: an edit through this process is seen at once, elsewhere within a minute)."""
+    def load() -> list[RuleTerms]:
+        return [RuleTerms(r.id, r.variant, r.effective_from, r.days, r.unit) for r in db.session.execute(
+            select(DeadlineRule.id, DeadlineRule.variant, DeadlineRule.effective_from, DeadlineRule.days,
+                   DeadlineRule.unit).where(DeadlineRule.code == code)
+            .order_by(DeadlineRule.effective_from.desc(), DeadlineRule.id.desc()))]
+    return cached(("rule_terms", code), (DeadlineRule.__tablename__,), load)
+
+
+def rule_terms(code: str, on: date, *, complex_: bool = False, remote: bool = False,
+               variant: str | None = None) -> RuleTerms:
+    """The terms of the rule with `code` in force on date `on`, in the most specific variant that exists."""
     candidates = [variant] if variant else _variant(complex_, remote)
-    rows = db.session.scalars(
-        select(DeadlineRule)
-        .where(DeadlineRule.code == code, DeadlineRule.effective_from <= on,
-               DeadlineRule.variant.in_(candidates))
-        .order_by(DeadlineRule.effective_from.desc())
-    ).all()
+    rows = [r for r in _rule_terms(code) if r.effective_from <= on]  # newest first
     for wanted in candidates:
-        for rule in rows:  # newest first
+        for rule in rows:
             if rule.variant == wanted:
                 return rule
     raise UnknownRule(f"no rule {code!r} ({'/'.join(candidates)}) in force on {on.isoformat()}")
 
 
+def find_rule(code: str, on: date, *, complex_: bool = False, remote: bool = False,
+              variant: str | None = None) -> DeadlineRule:
+    """The rule with `code` in force on date `on`, in the most specific variant that exists (the
+    row, with its name and legal source, for showing; counting needs only `rule_terms`)."""
+    terms = rule_terms(code, on, complex_=complex_, remote=remote, variant=variant)
+    rule = db.session.get(DeadlineRule, terms.id)
+    if rule is None:  # deleted by another process since it was read: read the rules again
+        forget_reference_data({DeadlineRule.__tablename__})
+        rule = db.session.get(DeadlineRule, rule_terms(code, on, complex_=complex_, remote=remote,
+                                                       variant=variant).id)
+    return rule
+
+
 def due_date(code: str, start: date, *, complex_: bool = False, remote: bool = False,
              variant: str | None = None, calendar: WorkCalendar | None = None) -> date:
     """Every due date in the system comes from here: rule `code` counted from `start`."""
-    rule = find_rule(code, start, complex_=complex_, remote=remote, variant=variant)
+    rule = rule_terms(code, start, complex_=complex_, remote=remote, variant=variant)
     calendar = calendar or WorkCalendar.load()
     return calendar.add(start, rule.days, rule.unit)
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 
 from app.agencies.models import Agency
-from app.agencies.queries import default_intake_agency
+from app.agencies.queries import AgencyRef, online_intake_agencies
 from app.audit.services import record_event
 from app.calendar.services import due_date
 from app.crypto import encrypt_json
@@ -115,6 +115,30 @@ def is_form_token(value: str | None) -> bool:
     return bool(value) and 20 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
 
 
+@dataclass(frozen=True)
+class FormState:
+    """What the database holds for one filling-in of a form: a petition made by it, files kept for it."""
+
+    used: bool
+    staged: int
+
+
+# Built once: the public form asks this on every submission (a statement built per call cost a
+# tenth of a submission's time, bench/run.py).
+_FORM_STATE = select(
+    select(Petition.id).where(Petition.submission_token_hash == bindparam("token_hash")).limit(1)
+    .scalar_subquery().is_not(None),
+    select(func.count()).select_from(StagedUpload)
+    .where(StagedUpload.form_token_hash == bindparam("token_hash")).scalar_subquery(),
+)
+
+
+def form_state(form_token: str) -> FormState:
+    """Whether this form has already made a petition, and how many files are kept for it (one query)."""
+    used, staged = db.session.execute(_FORM_STATE, {"token_hash": sha256_hex(form_token)}).one()
+    return FormState(bool(used), int(staged))
+
+
 def find_by_form_token(form_token: str) -> Petition | None:
     """The petition already created by this form, if any (double submit, reload)."""
     return db.session.scalars(
@@ -205,18 +229,23 @@ def submit_online_petition(
     new_files: list[tuple[str, CheckedFile]],
     written_keys: list[str],
     now: datetime | None = None,
+    state: FormState | None = None,
 ) -> SubmitResult:
     """Create a petition from the public form; return the existing one on a repeated submit.
 
     `written_keys` collects the storage keys written, so that the caller can remove them if
-    the transaction does not commit.
+    the transaction does not commit. `state`: what the caller has just read of this form
+    (`form_state`, with no petition made by it), so it is not read again; two requests racing with
+    the same token still make one petition (the unique token hash: IntegrityError at the flush).
     """
-    existing = find_by_form_token(form_token)
-    if existing is not None:
-        return SubmitResult(existing, derive_access_key(form_token), created=False)
+    if state is None:
+        existing = find_by_form_token(form_token)
+        if existing is not None:
+            return SubmitResult(existing, derive_access_key(form_token), created=False)
     agency = _receiving_agency(draft.addressed_agency_id)
     petition = _create_petition(
         agency, draft, channel=Channel.ONLINE.value, received_at=now or utcnow(), form_token=form_token,
+        staged=state is None or state.staged > 0,
         people=[draft.petitioner] + [PersonData(full_name=name) for name in draft.representatives],
         new_files=new_files, written_keys=written_keys,
         actor_label="Công dân (cổng trực tuyến)", actor_user_id=None,
@@ -281,13 +310,16 @@ def register_walk_in_petition(draft: PetitionDraft, *, user, people: list[Person
     return SubmitResult(petition, derive_access_key(form_token), created=True)
 
 
-def _create_petition(agency: Agency, draft: PetitionDraft, *, channel: str, received_at: datetime,
+def _create_petition(agency: Agency | AgencyRef, draft: PetitionDraft, *, channel: str, received_at: datetime,
                      form_token: str, people: list[PersonData], new_files, written_keys: list[str],
-                     actor_label: str, actor_user_id: int | None, extra: dict | None = None) -> Petition:
-    """The one place a petition row is born: code, deadline, people, files, receipt event."""
+                     actor_label: str, actor_user_id: int | None, extra: dict | None = None,
+                     staged: bool = True) -> Petition:
+    """The one place a petition row is born: code, deadline, people, files, receipt event.
+    `staged=False`: the caller knows that no file is kept for this form (nothing to look up)."""
     received_local = to_local(received_at)
     access_key = derive_access_key(form_token)
-    attachments = _attachments_from_staged(form_token) + _attachments_from_files(new_files, written_keys)
+    attachments = (_attachments_from_staged(form_token) if staged else []) + \
+        _attachments_from_files(new_files, written_keys)
     petition = Petition(
         agency_id=agency.id,
         kind=draft.kind,
@@ -332,16 +364,16 @@ def _create_petition(agency: Agency, draft: PetitionDraft, *, channel: str, rece
     return petition
 
 
-def _receiving_agency(addressed_agency_id: int | None) -> Agency:
+def _receiving_agency(addressed_agency_id: int | None) -> AgencyRef:
+    online, default = online_intake_agencies()
     if addressed_agency_id:
-        agency = db.session.get(Agency, addressed_agency_id)
-        if agency is None or not agency.active or not agency.accepts_online:
+        agency = online.get(addressed_agency_id)
+        if agency is None:
             raise IntakeError(str(_l("Cơ quan đã chọn không nhận đơn trực tuyến.")))
         return agency
-    agency = default_intake_agency()
-    if agency is None:
+    if default is None:
         raise IntakeError(str(_l("Hệ thống chưa được cấu hình cơ quan tiếp nhận đơn.")))
-    return agency
+    return default
 
 
 def add_petitioners(petition: Petition, kind: str, people: list[PersonData]) -> None:

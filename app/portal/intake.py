@@ -46,14 +46,18 @@ def check_choices(form) -> bool:
     return ok
 
 
-def collect_uploads(form_token: str):
-    """Check the files of this request against the limits and what is already staged."""
+def collect_uploads(form_token: str, *, staged: int | None = None):
+    """Check the files of this request against the limits and what is already staged (`staged`:
+    how many files are kept for this form, when the caller has just counted them)."""
     uploads = [
         UploadedFile(f.filename, f.read())
         for f in request.files.getlist("attachments")
         if f and f.filename
     ]
-    already = len(services.staged_uploads(form_token)) if uploads else 0  # nothing new: nothing to count
+    if not uploads:
+        already = 0  # nothing new: nothing to count
+    else:
+        already = len(services.staged_uploads(form_token)) if staged is None else staged
     return services.check_files(
         uploads,
         already=already,

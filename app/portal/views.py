@@ -59,8 +59,7 @@ def home():
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
-@limiter.limit("60 per hour", methods=["POST"])
-@submission_limit(_submit_limit)  # exact across workers: app/ratelimits.py
+@submission_limit(_submit_limit)  # exact across workers, attempts too: app/ratelimits.py
 def new_petition():
     """The petition form. Errors re-render it with everything typed and every file kept."""
     form = PetitionForm()
@@ -74,7 +73,8 @@ def new_petition():
         form.form_token.data = services.new_form_token()
         fill_choices(form)
         return render_petition_form(form, [], [_("Biểu mẫu đã cũ hoặc không hợp lệ nên đơn chưa được gửi. Vui lòng gửi lại.")], status=400)
-    if services.find_by_form_token(token) is not None:
+    state = services.form_state(token)
+    if state.used:
         session["receipt_token"] = token
         return redirect(url_for("portal.receipt"))
 
@@ -84,8 +84,9 @@ def new_petition():
         return render_petition_form(form, services.staged_uploads(token),
                                     [_("Không thể gửi đơn. Nếu bạn dùng phần mềm tự điền biểu mẫu, hãy tắt nó rồi gửi lại.")], status=400)
 
-    services.discard_staged(token, request.form.getlist("remove_staged"))
-    checked, file_errors = collect_uploads(token)
+    removed = request.form.getlist("remove_staged")
+    services.discard_staged(token, removed)
+    checked, file_errors = collect_uploads(token, staged=None if removed else state.staged)
 
     if form.refresh_communes.data:
         services.stage_files(token, checked)
@@ -102,7 +103,7 @@ def new_petition():
     written: list[str] = []
     try:
         with services.files_removed_on_failure(written):
-            services.submit_online_petition(build_draft(form), form_token=token,
+            services.submit_online_petition(build_draft(form), form_token=token, state=state,
                                             new_files=checked, written_keys=written)
             db.session.commit()
     except IntegrityError:
