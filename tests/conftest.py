@@ -218,6 +218,11 @@ def live_app(backend, request, tmp_path, app_overrides):
             tables = [t.name for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                # The numbering sequences of app/counters.py go with the rows they numbered.
+                for (name,) in conn.execute(text(
+                        "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() "
+                        "AND sequencename LIKE 'counter\\_%'")):
+                    conn.execute(text(f'DROP SEQUENCE "{name}"'))
         db.engine.dispose()
 
 

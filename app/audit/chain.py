@@ -33,13 +33,35 @@ def canonical_detail(detail: dict | None) -> str:
     return json.dumps(detail or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def entry_prefix(*, at, actor_user_id, actor_label, ip, action, subject_type, subject_id, detail: str) -> str:
+    """A line's canonical form up to its last element, the previous hash: `[1,"…",…,"{…}",`.
+
+    The whole form is this prefix + `"<previous hash>"]` (a hex string needs no escaping), so the
+    PostgreSQL appender (migration 0019) can finish and hash it once it holds the lock.
+    """
+    stamp = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return json.dumps([FORMAT, stamp, actor_user_id, actor_label, ip, action, subject_type, subject_id, detail],
+                      ensure_ascii=False, separators=(",", ":"))[:-1] + ","
+
+
+def chained_hash(prefix: str, prev_hash: str) -> str:
+    """SHA-256 (hex) of a line's canonical form, from its prefix and the previous line's hash."""
+    return hashlib.sha256(f'{prefix}"{prev_hash}"]'.encode("utf-8")).hexdigest()
+
+
 def entry_hash(*, at, actor_user_id, actor_label, ip, action, subject_type, subject_id, detail: str,
                prev_hash: str) -> str:
-    """SHA-256 (hex) of one line's canonical form."""
-    stamp = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    payload = json.dumps([FORMAT, stamp, actor_user_id, actor_label, ip, action, subject_type, subject_id,
-                          detail, prev_hash], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of one line's canonical form: the JSON array of its fields and `prev_hash`."""
+    return chained_hash(entry_prefix(at=at, actor_user_id=actor_user_id, actor_label=actor_label, ip=ip,
+                                     action=action, subject_type=subject_type, subject_id=subject_id,
+                                     detail=detail), prev_hash)
+
+
+def prefix_of(entry: AuditEntry) -> str:
+    """`entry_prefix` of a line."""
+    return entry_prefix(at=entry.at, actor_user_id=entry.actor_user_id, actor_label=entry.actor_label, ip=entry.ip,
+                        action=entry.action, subject_type=entry.subject_type, subject_id=entry.subject_id,
+                        detail=entry.detail)
 
 
 def hash_of(entry: AuditEntry) -> str:

@@ -27,7 +27,7 @@ from app.agencies.models import AdminUnit, Agency
 from app.audit.models import Event
 from app.calendar.services import due_date
 from app.cases.models import Case
-from app.counters import Counter
+from app.counters import last_value, raise_to
 from app.crypto import encrypt_json
 from app.extensions import db
 from app.petitions.models import ContentCategory, Petition, Petitioner, ProtectedIdentity
@@ -184,9 +184,7 @@ def generate(total: int, *, agency_codes: list[str] | None = None, batch: int = 
     ids = {name: _next_id(t) for name, t in
            (("p", petitions_t), ("pp", petitioners_t), ("pi", identities_t), ("e", events_t), ("c", cases_t))}
     # The last number per agency-year: generated codes continue each series.
-    numbers: dict[tuple[int, int], int] = {
-        (a, y): v for a, y, v in db.session.execute(
-            select(Counter.agency_id, Counter.year, Counter.last_value).where(Counter.series == "petition"))}
+    numbers: dict[tuple[int, int], int] = {}  # filled from app.counters.last_value on first use
     due_cache: dict[tuple[str, date], date] = {}
 
     def due(rule: str, start: date) -> date:
@@ -208,7 +206,9 @@ def generate(total: int, *, agency_codes: list[str] | None = None, batch: int = 
             received_at = datetime(received_day.year, received_day.month, received_day.day,
                                    rng.randint(0, 9), rng.randint(0, 59), rng.randint(0, 59), tzinfo=timezone.utc)
             year = received_at.astimezone(timezone(timedelta(hours=7))).year
-            numbers[(agency.id, year)] = number = numbers.get((agency.id, year), 0) + 1
+            if (agency.id, year) not in numbers:
+                numbers[(agency.id, year)] = last_value("petition", agency.id, year)
+            numbers[(agency.id, year)] = number = numbers[(agency.id, year)] + 1
             hamlet = rng.choice(HAMLETS)
             respondent = rng.choice(RESPONDENTS).format(place=commune_name, x=rng.choice(COMPANIES))
             title = rng.choice(TITLES[kind]).format(n=rng.randint(1, 2500), hamlet=hamlet)
@@ -303,14 +303,9 @@ def _analyze(tables) -> None:
 
 
 def _set_counters(numbers: dict[tuple[int, int], int]) -> None:
-    """The counter of each agency-year at the last generated number: the next real code follows on."""
+    """Each agency-year's series at the last generated number: the next real code follows on."""
     for (agency_id, year), last in numbers.items():
-        counter = db.session.get(Counter, ("petition", agency_id, year))
-        if counter is None:
-            db.session.add(Counter(series="petition", agency_id=agency_id, year=year, last_value=last))
-        else:
-            counter.last_value = max(counter.last_value, last)
-    db.session.flush()
+        raise_to("petition", agency_id, year, last)
 
 
 def _move_sequences(tables) -> None:

@@ -9,7 +9,7 @@ from app import create_app
 from app.audit.models import Event
 from app.bench.generator import bench_access_key
 from app.cases.models import Case
-from app.counters import Counter
+from app.counters import last_value, next_value
 from app.crypto import decrypt_json
 from app.extensions import db
 from app.petitions import services
@@ -48,8 +48,8 @@ def test_generated_petitions_have_people_events_cases_and_gap_free_codes(app):
                 assert person.full_name and len(person.id_number) == 12 and fold(person.full_name) in p.search_folded
     for (agency_id, year), got in numbers.items():
         assert sorted(got) == list(range(1, len(got) + 1))  # one series, no gap, no repeat
-        counter = db.session.get(Counter, ("petition", agency_id, year))
-        assert counter.last_value == len(got)  # the next real submission follows on
+        assert last_value("petition", agency_id, year) == len(got)
+        assert next_value("petition", agency_id, year) == len(got) + 1  # the next real submission follows on
 
     received = db.session.scalar(select(func.count(Event.id)).where(Event.action == "received"))
     assert received == 60
