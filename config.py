@@ -73,9 +73,12 @@ class BaseConfig:
 
     # Rate limits (Flask-Limiter); shared through Redis when REDIS_URL is set.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers: each costs two more Redis round trips on every limited request.
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_SUBMIT = os.environ.get("RATELIMIT_SUBMIT", "10 per hour")
     RATELIMIT_TRACK = os.environ.get("RATELIMIT_TRACK", "20 per 10 minutes")
+    # Every POST of a public form, whatever its outcome (app/ratelimits.py).
+    RATELIMIT_ATTEMPTS = os.environ.get("RATELIMIT_ATTEMPTS", "60 per hour")
     # Keeps the counters of two sites sharing one Redis apart (docs/security.md).
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     # Behind a reverse proxy, how many proxies append to X-Forwarded-For: the limits then count

@@ -93,6 +93,7 @@ def prepare(url: str, petitions: int) -> dict:
         print("  " + out.strip().splitlines()[-1], flush=True)
         info["generated"] = out.strip().splitlines()[-1]
     else:
+        flask(["db", "upgrade"], url)  # a database prepared by an older version: its schema brought up to date
         flask(["seed", "demo"], url)  # the staff accounts, if an older database lacks them
     return info
 

@@ -3,14 +3,15 @@
 Every request adds to a counter (endpoint, method, status) and to a latency histogram (endpoint).
 The figures must be those of the whole site, not of whichever gunicorn worker answered the
 scrape: when `METRICS_REDIS_URL` is set (production sets it to REDIS_URL) they are kept in Redis,
-one pipelined round trip per request, so every worker and every app server adds to the same
-figures. Without Redis (development, tests) they live in the process.
+sent by each process once a second in one pipelined round trip (not one per request), so every
+worker and every app server adds to the same figures. Without Redis (development, tests) they live in the process.
 
 Labels are endpoint names (`petitions.detail`), never paths: a path holds ids, and a query string
 may hold what a citizen typed. A failing Redis loses figures, never a request.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections import defaultdict
@@ -47,22 +48,66 @@ class MemoryMetrics:
 
 
 class RedisMetrics:
-    """The figures of every worker and every app server, in two Redis hashes."""
+    """The figures of every worker and every app server, in two Redis hashes.
 
-    def __init__(self, url: str, prefix: str = "") -> None:
+    A request adds to this process's buffer (no round trip); the buffer goes to Redis in one
+    pipeline at most every `flush_seconds` (1 s), from a daemon thread of each process, so the
+    shared figures are never more than about a second behind. A scrape sends its own buffer first.
+    """
+
+    def __init__(self, url: str, prefix: str = "", flush_seconds: float = 1.0) -> None:
         import redis
 
         self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.requests_key = f"{prefix}metrics:requests"
         self.durations_key = f"{prefix}metrics:durations"
+        self.flush_seconds = flush_seconds
+        self._buffer = MemoryMetrics()
+        self._lock = threading.Lock()
+        self._flusher_pid: int | None = None
         self._warned = False
 
     def observe(self, endpoint: str, method: str, status: int, seconds: float) -> None:
-        """Count one request and its duration (one round trip)."""
+        """Count one request and its duration (in the buffer)."""
+        self._buffer.observe(endpoint, method, status, seconds)
+        self._ensure_flusher()
+
+    def _ensure_flusher(self) -> None:
+        import os
+
+        pid = os.getpid()
+        if self._flusher_pid == pid:
+            return
+        with self._lock:
+            if self._flusher_pid == pid:
+                return
+            # A forked worker starts its own thread (the parent's does not survive the fork) and
+            # its own buffer (what the parent had counted is the parent's to send).
+            if self._flusher_pid is not None:
+                self._buffer = MemoryMetrics()
+            self._flusher_pid = pid
+            threading.Thread(target=self._run, name="metrics-flush", daemon=True).start()
+            atexit.register(self.flush)  # a worker that stops sends what it still holds
+
+    def _run(self) -> None:
+        import time
+
+        while True:
+            time.sleep(self.flush_seconds)
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the buffer to Redis (one round trip); on failure the figures are dropped, not retried."""
+        with self._lock:
+            buffer, self._buffer = self._buffer, MemoryMetrics()
+        requests, durations = buffer.snapshot()
+        if not requests and not durations:
+            return
         try:
             pipe = self.client.pipeline(transaction=False)
-            pipe.hincrby(self.requests_key, _SEP.join((endpoint, method, str(status))), 1)
-            for field, amount in _duration_fields(endpoint, seconds):
+            for field, amount in requests.items():
+                pipe.hincrby(self.requests_key, field, amount)
+            for field, amount in durations.items():
                 pipe.hincrbyfloat(self.durations_key, field, amount)
             pipe.execute()
         except Exception:  # noqa: BLE001 - figures may be lost, the request may not
@@ -71,7 +116,8 @@ class RedisMetrics:
                 self._warned = True
 
     def snapshot(self) -> tuple[dict[str, int], dict[str, float]]:
-        """(requests, durations) read from Redis."""
+        """(requests, durations) read from Redis, after sending this process's buffer."""
+        self.flush()
         requests = {k.decode(): int(v) for k, v in self.client.hgetall(self.requests_key).items()}
         durations = {k.decode(): float(v) for k, v in self.client.hgetall(self.durations_key).items()}
         return requests, durations

@@ -95,8 +95,7 @@ def _draft(form) -> online.RequestDraft:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit("60 per hour", methods=["POST"])
-@submission_limit(_submit_limit)  # exact across workers: app/ratelimits.py
+@submission_limit(_submit_limit)  # exact across workers, attempts too: app/ratelimits.py
 def index():
     """What online reception is, who offers it, and the form to ask for a slot."""
     form = OnlineRequestForm()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 import uuid
 
 import pytest
@@ -75,8 +76,36 @@ def test_metrics_in_redis_add_up_across_app_servers():
         first.test_client().get("/healthz")
         second.test_client().get("/healthz")
         second.test_client().get("/healthz")
+        # Each process sends its figures once a second: the other server's are there within seconds.
+        wanted = 'http_requests_total{endpoint="monitoring.healthz",method="GET",status="200"} 3'
+        deadline = time.monotonic() + 5
         body = first.test_client().get("/metrics").get_data(as_text=True)
-        assert 'http_requests_total{endpoint="monitoring.healthz",method="GET",status="200"} 3' in body
+        while wanted not in body and time.monotonic() < deadline:
+            time.sleep(0.2)
+            body = first.test_client().get("/metrics").get_data(as_text=True)
+        assert wanted in body
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        client.delete(f"{prefix}metrics:requests", f"{prefix}metrics:durations")
+
+
+def test_metrics_go_to_redis_once_a_second_not_once_a_request():
+    require(bool(REDIS_URL), "TEST_REDIS_URL is not set (shared metrics)")
+    import redis
+
+    prefix = f"test-metrics-{uuid.uuid4().hex[:10]}:"
+    app = create_app(make_config(METRICS_REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix))
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        for _ in range(5):
+            app.test_client().get("/healthz")
+        # Just answered: counted in the process, not yet sent (the flusher waits its second first).
+        assert not client.hgetall(f"{prefix}metrics:requests")
+        deadline = time.monotonic() + 5
+        while not client.hgetall(f"{prefix}metrics:requests") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        sent = {k.decode(): int(v) for k, v in client.hgetall(f"{prefix}metrics:requests").items()}
+        assert sent == {"monitoring.healthz|GET|200": 5}
     finally:
         client = redis.Redis.from_url(REDIS_URL)
         client.delete(f"{prefix}metrics:requests", f"{prefix}metrics:durations")

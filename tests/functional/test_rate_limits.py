@@ -66,3 +66,14 @@ def test_tracking_limited_per_ip(client):
         assert track(client, "BTCD-2026-000001", "AAAA-AAAA-AAAA").status_code == 422
     resp = track(client, "BTCD-2026-000001", "AAAA-AAAA-AAAA")
     assert resp.status_code == 429
+
+
+def test_attempts_are_limited_whatever_their_outcome(app, client, lang_son):
+    """Wrong inputs give their submission place back, but every POST counts as an attempt."""
+    app.config["RATELIMIT_ATTEMPTS"] = "4 per hour"
+    tokens = open_form(client)
+    for _ in range(4):
+        assert post_form(client, tokens, valid_petition_data(*lang_son, title="")).status_code == 422
+    resp = post_form(client, tokens, valid_petition_data(*lang_son))
+    assert resp.status_code == 429 and "Quá nhiều yêu cầu" in resp.get_data(as_text=True)
+    assert count_petitions() == 0
