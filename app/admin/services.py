@@ -103,7 +103,7 @@ def _check_agency(agency: Agency | None, data: AgencyData) -> dict:
         if parent is None:
             raise AdminError(_l("Cơ quan cấp trên không tồn tại."), "parent")
         if agency is not None:
-            below = set(db.session.scalars(subtree_ids(agency.id)))
+            below = set(subtree_ids(agency.id))
             if parent.id in below:
                 raise AdminError(_l("Cơ quan cấp trên không thể là chính cơ quan này hoặc một cơ quan trực thuộc nó."),
                                  "parent")

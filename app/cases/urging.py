@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import record_event
@@ -37,7 +37,7 @@ def is_superior_of(user, case: Case) -> bool:
     """The user's agency is a strict ancestor of the case's agency (in SQL, through the agency tree)."""
     if case.agency_id == user.agency_id:
         return False
-    return bool(db.session.scalar(select(exists().where(subtree_ids(user.agency_id).subquery().c.id == case.agency_id))))
+    return case.agency_id in subtree_ids(user.agency_id)
 
 
 def can_urge(user, case: Case, on: date) -> bool:

@@ -115,7 +115,7 @@ class Context:
 
     def subtree(self) -> set[int]:
         if "subtree" not in self.cache:
-            self.cache["subtree"] = set(db.session.scalars(subtree_ids(self.agency.id)))
+            self.cache["subtree"] = set(subtree_ids(self.agency.id))
         return self.cache["subtree"]
 
     def category(self, code: str) -> ContentCategory | None:

@@ -80,7 +80,7 @@ def action_forms(petition: Petition, user, **given) -> dict:
     if "propose" in allowed:
         form = given.get("propose") or ProposeForm(formdata=None, prefix="propose")
         form.transfer_agency.choices = [("", _("— Không —"))] + _agency_choices(exclude=petition.agency_id)
-        below = db.session.scalars(subtree_ids(user.agency_id)).all()
+        below = subtree_ids(user.agency_id)
         form.urge_agency.choices = [("", _("— Không —"))] + _agency_choices(below, exclude=user.agency_id)
         forms["propose"] = form
     for action in ("approve", "return", "withdraw_proposal"):

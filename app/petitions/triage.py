@@ -165,7 +165,7 @@ def propose(petition: Petition, user, *, version: int, action: str, note: str | 
         details.update(_check_transfer(petition, user, transfer_agency_id, transfer_name))
     elif action == ProposedAction.URGE.value:
         agency = db.session.get(Agency, urge_agency_id) if urge_agency_id else None
-        below = set(db.session.scalars(subtree_ids(user.agency_id)).all()) - {user.agency_id}
+        below = set(subtree_ids(user.agency_id)) - {user.agency_id}
         if agency is None or agency.id not in below:
             raise TriageError(str(_l("Chỉ đôn đốc được cơ quan cấp dưới.")))
         details["urge_agency_id"] = agency.id

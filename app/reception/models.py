@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agencies.models import Agency, AdminUnit
-from app.db import Base, TimestampMixin, enum_check, utcnow
+from app.db import Base, TimestampMixin, enum_check
 from app.petitions.models import PetitionKind
 
 

@@ -81,8 +81,7 @@ def index():
     if form.agency.data and not form.agency.errors:
         agency = next(a for a in agencies if str(a.id) == form.agency.data)
         # Within the scope already: a supervisor reads the agency's subtree, anyone else the agency.
-        scope = (subtree_ids(agency.id) if current_user.can(Permission.SUBTREE_READ)
-                 else select(Agency.id).where(Agency.id == agency.id))
+        scope = subtree_ids(agency.id) if current_user.can(Permission.SUBTREE_READ) else [agency.id]
     figures = charts.collect(scope, year, today)
     return render_template("reports/charts.html", form=form, year=year, agency=agency, figures=figures,
                            charts=charts.staff_charts(figures), many_agencies=len(agencies) > 1)

@@ -2,7 +2,7 @@
 (app.reports.svg) made from them.
 
 Read side only. Every figure is counted by the database (GROUP BY), over the agencies given as a
-SELECT of ids (`app.auth.scope.visible_agency_ids` for staff, `subtree_ids` or everything for the
+list of ids (`app.auth.scope.visible_agency_ids` for staff, `subtree_ids` or everything for the
 public page), for one calendar year; Python only puts the dozen grouped rows in order.
 
 Months are those of Viet Nam: `received_at` and `visited_at` are UTC instants, so the instant each
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.agencies.models import AdminUnit
@@ -50,7 +50,7 @@ ROMAN = ("I", "II", "III", "IV")
 TOP_CATEGORIES = 8
 TOP_COMMUNES = 10
 
-AgencyIds = Select | None  # a SELECT of agency ids; None: every agency
+AgencyIds = list[int] | None  # agency ids (app.auth.scope); None: every agency
 
 
 # --- periods ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.sql import ColumnElement
 
 import app.models  # noqa: F401  (every mapper known before the forms build their expressions)
@@ -35,10 +35,10 @@ class Scope:
     agency: Agency
     subtree: bool = False
 
-    def ids(self) -> Select:
+    def ids(self) -> list[int]:
         if self.subtree:
             return subtree_ids(self.agency.id)
-        return select(Agency.id).where(Agency.id == self.agency.id)
+        return [self.agency.id]
 
     def rows(self) -> list[ReportRow]:
         """The rows of a table: one per agency group, the chosen agency first."""
@@ -76,7 +76,7 @@ class Ctx:
     """What a column's condition may depend on."""
 
     period: Period
-    scope_ids: Select
+    scope_ids: list[int]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import logging
 import secrets
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,12 +24,11 @@ from werkzeug.datastructures import MultiDict
 from app.agencies.models import AdminUnit, Agency
 from app.audit.models import Event
 from app.counters import Counter
-from app.db import utcnow
 from app.extensions import db
 from app.petitions.models import Attachment, Petition, Petitioner, ProtectedIdentity, StagedUpload
 from app.petitions.services import new_form_token
 from app.petitions.tracking import derive_access_key, hash_access_key
-from app.reception.models import OnlineRequest, OnlineSlot
+from app.reception.models import OnlineRequest
 from tests.conftest import csrf_of
 from tests.files import docx_bytes, jpeg_with_gps, pdf_bytes, pdf_with, png_bytes, zip_bytes
 from tests.fuzz.strategies import encode, field_value, form_data, fuzz, junk
