@@ -98,6 +98,40 @@ def prepare(url: str, petitions: int) -> dict:
     return info
 
 
+# Settings of deploy/postgresql.conf that one database can be given (ALTER DATABASE … SET): the load
+# run's database then plans and runs as production would. Server-wide ones (shared_buffers, the WAL,
+# autovacuum) stay as this server has them: the run says which in its result.
+PER_DATABASE = ("work_mem", "random_page_cost", "effective_cache_size", "effective_io_concurrency", "jit")
+
+
+def production_settings() -> dict[str, str]:
+    """The per-database settings of deploy/postgresql.conf."""
+    found = {}
+    for line in (ROOT / "deploy" / "postgresql.conf").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=" in line:
+            key, value = (part.strip() for part in line.split("=", 1))
+            if key in PER_DATABASE:
+                found[key] = value.strip("'")
+    return found
+
+
+def apply_production_settings(url: str) -> dict[str, str]:
+    """Give the load run's PostgreSQL database the settings production has (new connections see them)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    settings = production_settings()
+    name = make_url(url).database
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for key, value in settings.items():
+            conn.execute(text(f'ALTER DATABASE "{name}" SET {key} = \'{value}\''))
+        server = {k: conn.execute(text(f"SHOW {k}")).scalar_one() for k in ("shared_buffers", "synchronous_commit")}
+    engine.dispose()
+    return {**settings, **{f"server {k}": v for k, v in server.items()}}
+
+
 def samples(url: str) -> dict:
     """What the clients need: form ids, petitions to open and to track, the staff password."""
     from sqlalchemy import bindparam, create_engine, text
@@ -374,6 +408,8 @@ def run(kind: str) -> dict:
     url = database_url(kind, petitions)
     print(f"\n== {kind}: {url.split('@')[-1]} ==", flush=True)
     info = prepare(url, petitions) if not os.environ.get("BENCH_PG_DATABASE") or kind == "sqlite" else {}
+    if kind == "postgresql":
+        info["postgresql_settings"] = apply_production_settings(url)
     data = samples(url)
     count = petition_count(url)
     port = free_port()

@@ -139,11 +139,14 @@ class Petition(TimestampMixin, Base):
             name="proposed_action"),
         # Tab counts and status filters within an agency scope: an index-only scan (queries.tab_counts).
         Index("ix_petitions_status_agency", "status", "agency_id"),
+        # "Received in the period" within a scope — every report's figure — as an index-only range scan
+        # (app/reports: Column.bounds); also every lookup by agency.
+        Index("ix_petitions_agency_received", "agency_id", "received_at", postgresql_include=["source_petition_id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(30), unique=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))  # indexed with received_at (above)
     # What the citizen chose; NULL when they did not know (then agency_id is the intake body).
     addressed_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     kind: Mapped[str] = mapped_column(String(20))

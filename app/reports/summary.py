@@ -88,9 +88,13 @@ def _visits_in(c):
     return and_(Visit.visited_at >= start, Visit.visited_at < end)
 
 
-def _petitions_in(c):
+def _received_in_period(c):
     start, end = c.period.bounds()
-    return and_(Petition.received_at >= start, Petition.received_at < end, official._not_counted_twice(c))
+    return and_(Petition.received_at >= start, Petition.received_at < end)
+
+
+def _petitions_in(c):
+    return and_(_received_in_period(c), official._not_counted_twice(c))
 
 
 S = DirectiveStatus
@@ -115,7 +119,7 @@ SUMMARY = Form("TOM-TAT", _l("Tóm tắt kết quả công tác"), _l("Tóm tắ
     Column("ac_concluded", _l("Đã kết thúc"), I, _concluded(True), groups=(_l("Phòng, chống tham nhũng"),)),
     Column("visits", _l("Lượt tiếp công dân"), official.VISITS, _visits_in, groups=(_l("Tiếp công dân, đơn thư"),)),
     Column("petitions", _l("Lượt đơn tiếp nhận"), official.PETITIONS, _petitions_in,
-           groups=(_l("Tiếp công dân, đơn thư"),)),
+           groups=(_l("Tiếp công dân, đơn thư"),), bounds=_received_in_period),
     Column("directives", _l("Nhiệm vụ được giao"), D, _assigned(), groups=(_l("Nhiệm vụ"),)),
     Column("key_tasks", _l("Nhiệm vụ trọng tâm"), D, _assigned(Directive.is_key_task.is_(True)),
            groups=(_l("Nhiệm vụ"),)),
