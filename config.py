@@ -65,6 +65,9 @@ class BaseConfig:
     # for more words beyond that (docs/search.md).
     LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "1000"))
     SEARCH_RANK_CAP = int(os.environ.get("SEARCH_RANK_CAP", "200"))
+    # A search looks first among this many newest petitions, then, if too few match, everywhere
+    # (app/petitions/queries.py: _newest_matches).
+    SEARCH_RECENT_WINDOW = int(os.environ.get("SEARCH_RECENT_WINDOW", "20000"))
 
     # Report figures are kept this many seconds (app/reports/cache.py): each page says when they were
     # computed and offers to recompute them; in Redis when set, so every worker shares them.

@@ -5,7 +5,8 @@ The visitor's choice is kept in the session (set by the switcher, a POST form in
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import refresh
+from flask_babel import get_translations, refresh
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from app.extensions import babel
 
@@ -29,3 +30,12 @@ def init_i18n(app: Flask) -> None:
     @app.context_processor
     def _inject_lang():
         return {"current_lang": select_locale(), "languages": app.config["LANGUAGES"]}
+
+    @app.context_processor
+    def _request_gettext():
+        # The catalog of this request, looked up once per page: Flask-Babel's own callables look
+        # it up again on every `_()`, a few hundred times a page (a tenth of the inbox's time).
+        # The same new-style wrappers as Jinja's i18n extension (formatting, autoescape).
+        translations = get_translations()
+        return {"gettext": _make_new_gettext(translations.ugettext),
+                "ngettext": _make_new_ngettext(translations.ungettext)}

@@ -10,7 +10,8 @@ throughput as a ratio to the bare route's in the same run — and writes bench/r
 Settings (environment): BENCH_DBS (sqlite,postgresql), BENCH_PETITIONS (20000), BENCH_DURATION (10),
 BENCH_CLIENTS (8), BENCH_PROCESSES (2), BENCH_PG_URL (the server, default postgres@127.0.0.1:5432),
 BENCH_PG_DATABASE (a prepared database to use as it is), BENCH_REDIS_URL (redis://127.0.0.1:6379/0),
-BENCH_SCENARIOS (all), BENCH_SUBMIT_SPREAD (0: every submission to the default intake agency, the
+BENCH_SCENARIOS (all), BENCH_LIGHT_CLIENTS (2: the staff pages measured again from this many
+clients, 0: not), BENCH_SUBMIT_SPREAD (0: every submission to the default intake agency, the
 worst case for its counter row; 1: each to a random agency that accepts online petitions).
 
 Measured, never asserted: nothing here is part of the test suite.
@@ -36,6 +37,8 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from app.bench.generator import sample_submission  # noqa: E402  (the same made-up citizens as the data)
 DATA = ROOT / "bench" / "data"
 PYTHON = sys.executable
 IDENTITY_KEY = "7bJ4tpnTj-dmy5Bk9Q8rFw3dDLm3l3kdrH2oGvGLWZM="  # generated data only
@@ -46,6 +49,8 @@ LABELS = {"bare": "bare Flask route (ceiling)", "submit": "public submit (POST f
           "search": "search (inbox, first page)", "petition": "petition page",
           "report": "nine-month report (figures kept)", "report_fresh": "nine-month report, recomputed"}
 SEARCH_TERMS = ["nguyen van", "thu hoi dat", "Trần Thị Lan", "ô nhiễm", "bồi thường", "dia chinh"]
+# Staff pages are also measured from BENCH_LIGHT_CLIENTS (2) clients: the latency of a page itself.
+LIGHT_SCENARIOS = ("inbox", "search", "petition", "report", "report_fresh")
 REPORT_PATH = "/staff/reports/?period=nine_months&year={year}&subtree=1"
 HIDDEN = re.compile(r'name="(csrf_token|form_token)"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="(csrf_token|form_token)"')
 
@@ -284,14 +289,10 @@ class Client:
         if self.scenario == "bare":
             return request(port, "GET", "/__bare/")[0], 200
         if self.scenario == "submit":
-            body = {"csrf_token": self.csrf, "form_token": uuid.uuid4().hex, "kind": "complaint",
-                    "full_name": "Nguyễn Văn Bình", "id_number": f"0200{rng.randint(80, 99)}{rng.randint(0, 999999):06d}",
-                    "phone": "0912345678", "email": "", "province": self.data["province"],
-                    "commune": self.data["commune"], "address": "Thôn Bản Làn",
-                    "respondent": "Ủy ban nhân dân xã Cao Lộc",
-                    "title": "Khiếu nại quyết định thu hồi đất số 12/QĐ-UBND",
-                    "content": "Gia đình tôi bị thu hồi 300 m2 đất nông nghiệp nhưng mức bồi thường thấp hơn giá thị trường.",
-                    "request_text": "Đề nghị xem xét lại mức bồi thường.", "previously_handled": "no",
+            # A made-up citizen's petition, as varied as the generated ones (app/bench/generator.py).
+            body = {"csrf_token": self.csrf, "form_token": uuid.uuid4().hex, "email": "",
+                    "province": self.data["province"], "commune": self.data["commune"],
+                    **sample_submission(rng, "Cao Lộc"), "previously_handled": "no",
                     "declaration": "y", "addressed_agency": rng.choice(self.data["submit_agencies"]), "website": ""}
             status, headers, _ = request(port, "POST", "/petitions/new", body=body, cookie=self.cookie,
                                          ip=random_ip(rng))
@@ -404,6 +405,7 @@ def run(kind: str) -> dict:
     duration = float(env("BENCH_DURATION", "10"))
     clients = int(env("BENCH_CLIENTS", "8"))
     processes = int(env("BENCH_PROCESSES", "2"))
+    light_clients = int(env("BENCH_LIGHT_CLIENTS", "2"))
     redis_url = env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
     url = database_url(kind, petitions)
     print(f"\n== {kind}: {url.split('@')[-1]} ==", flush=True)
@@ -420,7 +422,14 @@ def run(kind: str) -> dict:
         only = [s for s in env("BENCH_SCENARIOS", ",".join(SCENARIOS)).split(",") if s]
         for scenario in only:
             print(f"  {scenario} …", flush=True)
-            rows.append(measure(scenario, port, data, clients, processes, duration))
+            row = measure(scenario, port, data, clients, processes, duration)
+            if scenario in LIGHT_SCENARIOS and light_clients:
+                # The same requests from a few users at once: the latency a user sees when the
+                # machine is not saturated (at `clients`, latency is mostly the queue: clients/throughput).
+                light = measure(scenario, port, data, light_clients, min(processes, light_clients), duration)
+                row["light"] = {k: light[k] for k in ("requests", "errors", "throughput_rps", "p50_ms", "p95_ms")}
+                row["light"]["clients"] = light_clients
+            rows.append(row)
     finally:
         stop_server(server)
     bare = next((r["throughput_rps"] for r in rows if r["scenario"] == "bare"), None)
@@ -442,11 +451,14 @@ def run(kind: str) -> dict:
 def print_table(result: dict) -> None:
     print(f"\n{result['database']} — {result['petitions']:,} petitions, {result['clients']} clients, "
           f"{result['duration_s']:g} s per scenario")
-    print(f"{'scenario':36} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'× bare':>7}")
+    light = next((r["light"]["clients"] for r in result["scenarios"] if "light" in r), None)
+    extra = f" {f'p50 @{light}':>9} {f'p95 @{light}':>9}" if light else ""
+    print(f"{'scenario':36} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'× bare':>7}{extra}")
     for row in result["scenarios"]:
         ratio = f"{row['ratio_to_bare']:.3f}" if row["ratio_to_bare"] is not None else "-"
+        tail = f" {row['light']['p50_ms']:>9.1f} {row['light']['p95_ms']:>9.1f}" if "light" in row else ""
         print(f"{row['label']:36} {row['throughput_rps']:>8.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
-              f"{row['errors']:>7} {ratio:>7}")
+              f"{row['errors']:>7} {ratio:>7}{tail}")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from functools import wraps
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db, login_manager
 
@@ -38,7 +39,8 @@ def _load_user(user_id: str):
         uid, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    # With the agency: every staff page names it (one query, not two).
+    user = db.session.get(User, uid, options=[joinedload(User.agency)])
     if user is None or not user.active or user.session_version != version:
         return None
     return user

@@ -169,6 +169,19 @@ def _person(rng: random.Random, commune_name: str) -> tuple[str, str, str, str]:
     return name, id_number, phone, address
 
 
+def sample_submission(rng: random.Random, commune_name: str) -> dict[str, str]:
+    """The text fields of the public form as a made-up citizen fills them (the load run's submissions:
+    as varied as the generated petitions, so that the newest petitions of a run look like real ones)."""
+    kind = rng.choice(KINDS)
+    name, id_number, phone, address = _person(rng, commune_name)
+    respondent = rng.choice(RESPONDENTS).format(place=commune_name, x=rng.choice(COMPANIES))
+    title = rng.choice(TITLES[kind]).format(n=rng.randint(1, 2500), hamlet=rng.choice(HAMLETS))
+    values = {"month": rng.randint(1, 12), "year": rng.randint(2022, 2026), "area": rng.randint(50, 2000)}
+    content = " ".join(rng.sample(CONTENT, 3)).format(respondent=respondent, **values)
+    return {"kind": kind, "full_name": name, "id_number": id_number, "phone": phone, "address": address,
+            "respondent": respondent, "title": title, "content": content, "request_text": REQUESTS[kind]}
+
+
 def generate(total: int, *, agency_codes: list[str] | None = None, batch: int = 5000, days: int = 365,
              seed: int = 8, today: date | None = None, progress: Callable[[int], None] | None = None) -> Result:
     """Insert `total` petitions spread over the last `days` days among the agencies, committing each batch."""

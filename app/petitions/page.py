@@ -20,13 +20,28 @@ from app.petitions.forms import (
 from app.petitions.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
 from app.petitions.models import ContentCategory, Petition, PetitionStatus
 from app.petitions.services import PaperDraft, PersonData
+from app.refcache import cached
 
 
 def _categories(kind: str | None = None) -> list[tuple[str, str]]:
-    stmt = select(ContentCategory).where(ContentCategory.active.is_(True)).order_by(ContentCategory.position)
-    if kind:
-        stmt = stmt.where(ContentCategory.kind == kind)
-    return [(str(c.id), c.name) for c in db.session.scalars(stmt)]
+    """(id, name) of the active content categories, of one kind or all; kept per process (refcache)."""
+    def load():
+        stmt = select(ContentCategory.id, ContentCategory.name).where(ContentCategory.active.is_(True)) \
+            .order_by(ContentCategory.position)
+        if kind:
+            stmt = stmt.where(ContentCategory.kind == kind)
+        return [(str(id_), name) for id_, name in db.session.execute(stmt)]
+    return list(cached(("categories", kind), (ContentCategory.__tablename__,), load))
+
+
+def _handlers(agency_id: int) -> list[tuple[str, str]]:
+    """(id, name) of the agency's active staff, by name; kept per process (a new colleague shows in
+    another worker's filter within REFDATA_CACHE_SECONDS)."""
+    def load():
+        return [(str(id_), name) for id_, name in db.session.execute(
+            select(User.id, User.full_name).where(User.agency_id == agency_id, User.active.is_(True))
+            .order_by(User.full_name))]
+    return list(cached(("handlers", agency_id), (User.__tablename__,), load))
 
 
 def fill_filter_choices(form, user) -> None:
@@ -34,9 +49,7 @@ def fill_filter_choices(form, user) -> None:
     form.category.choices = [("", _("Tất cả"))] + _categories()
     form.channel.choices = [("", _("Tất cả"))] + [(k, str(v)) for k, v in CHANNEL_LABELS.items()]
     form.status.choices = [("", _("Tất cả"))] + [(s.value, str(STATUS_LABELS[s.value])) for s in PetitionStatus]
-    handlers = db.session.scalars(select(User).where(User.agency_id == user.agency_id, User.active.is_(True))
-                                  .order_by(User.full_name))
-    form.handler.choices = [("", _("Tất cả"))] + [(str(u.id), u.full_name) for u in handlers]
+    form.handler.choices = [("", _("Tất cả"))] + _handlers(user.agency_id)
 
 
 def filters_from_form(form, page: int) -> queries.InboxFilters:

@@ -83,3 +83,32 @@ def test_count_type_prints_as_the_page_shows_it():
     assert str(queries.Count(1234)) == "1.234"
     assert str(queries.Count(1000, more=True)) == "1.000+"
     assert queries.Count(7, more=True) == 7 and queries.Count(7, more=True).more
+
+
+def test_search_looks_beyond_the_newest_petitions_when_too_few_match_there(login_as, app):
+    """The newest SEARCH_RECENT_WINDOW petitions are searched first; when fewer than the cap match
+    there, every petition is (the same matches, in the same order, as without the window)."""
+    app.config["SEARCH_RECENT_WINDOW"] = 3
+    matching = make_petitions(4, content="Ô nhiễm nguồn nước suối Kỳ Cùng")
+    recent = make_petitions(3, content="Đường liên thôn xuống cấp")
+    now = datetime.now(timezone.utc)
+    for i, p in enumerate(matching):
+        p.received_at = now - timedelta(days=10 + i)
+    for i, p in enumerate(recent):
+        p.received_at = now - timedelta(hours=i)
+    db.session.commit()
+    client, _ = login_as("handler", "BTCD")
+    # None of the three newest matches: the older ones are found, newest first, past the cap.
+    html = search(client, "/staff/petitions/", {"q": "o nhiem", "tab": "all"}).get_data(as_text=True)
+    assert 'id="search-capped"' in html and codes(html) == [p.tracking_code for p in matching[:3]]
+    # A word of one letter ("ô") is matched too, as a part of the text, with the others.
+    html = search(client, "/staff/petitions/", {"q": "ô kỳ", "tab": "all"}).get_data(as_text=True)
+    assert codes(html) == [p.tracking_code for p in matching[:3]]
+    html = search(client, "/staff/petitions/", {"q": "ô xuống", "tab": "all"}).get_data(as_text=True)
+    assert codes(html) == [p.tracking_code for p in recent]  # "thôn", "xuống" hold an "o" too
+    # Enough matches among the newest: those, and only those.
+    html = search(client, "/staff/petitions/", {"q": "duong lien thon", "tab": "all"}).get_data(as_text=True)
+    assert codes(html) == [p.tracking_code for p in recent]
+    # Oldest first: the index at once, the same matches.
+    html = search(client, "/staff/petitions/", {"q": "o nhiem", "tab": "all", "sort": "received_asc"}).get_data(as_text=True)
+    assert codes(html) == [p.tracking_code for p in reversed(matching)][:3]
