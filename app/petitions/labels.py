@@ -97,8 +97,11 @@ def init_labels(app) -> None:
     """Expose the label tables to every template."""
     from app.auth.permissions import Permission
 
-    app.jinja_env.globals.update(
-        Permission=Permission,
+    from app.i18n import expose_label_tables
+
+    app.jinja_env.globals.update(Permission=Permission)
+    expose_label_tables(
+        app,
         KIND_LABELS=KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         STATUS_EXPLANATIONS=STATUS_EXPLANATIONS,

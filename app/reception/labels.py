@@ -85,7 +85,11 @@ MASKED = _l("Người tố cáo (được bảo mật)")
 
 def init_labels(app) -> None:
     """Expose the reception label tables to every template (prefixed to avoid clashes)."""
-    app.jinja_env.globals.update(
+    from app.i18n import expose_label_tables
+
+    app.jinja_env.globals.update(MASKED_VISITOR=MASKED)
+    expose_label_tables(
+        app,
         OUTCOME_LABELS=OUTCOME_LABELS,
         REFUSAL_GROUND_LABELS=REFUSAL_GROUND_LABELS,
         REFUSAL_GROUND_SHORT=REFUSAL_GROUND_SHORT,
@@ -97,5 +101,4 @@ def init_labels(app) -> None:
         ONLINE_STATUS_LABELS=ONLINE_STATUS_LABELS,
         HISTORY_TYPE_LABELS=HISTORY_TYPE_LABELS,
         VISIT_EVENT_LABELS=VISIT_EVENT_LABELS,
-        MASKED_VISITOR=MASKED,
     )
