@@ -40,17 +40,13 @@ proc_name = "don-thu-web"
 # tens of thousands of short-lived objects, and the default ran a collection every few hundred
 # (about 15 % of a page's CPU time, bench/run.py). Memory held by cycles is still collected.
 GC_THRESHOLD = int(os.environ.get("GUNICORN_GC_THRESHOLD", "10000"))
-SWITCH_INTERVAL = float(os.environ.get("GUNICORN_SWITCH_INTERVAL", "0"))
 
 
 def post_fork(server, worker):
     """Each worker opens its own database connections: none may be shared across the fork."""
     import gc
-    import sys
 
     gc.freeze()
-    if SWITCH_INTERVAL > 0:
-        sys.setswitchinterval(SWITCH_INTERVAL)
     if GC_THRESHOLD > 0:
         gc.set_threshold(GC_THRESHOLD, 10, 10)
     try:
