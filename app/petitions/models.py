@@ -141,7 +141,7 @@ class Petition(TimestampMixin, Base):
         Index("ix_petitions_status_agency", "status", "agency_id"),
         # "Received in the period" within a scope — every report's figure — as an index-only range scan
         # (app/reports: Column.bounds); also every lookup by agency.
-        Index("ix_petitions_agency_received", "agency_id", "received_at", postgresql_include=["source_petition_id"]),
+        Index("ix_petitions_agency_received", "agency_id", "received_at", "source_petition_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

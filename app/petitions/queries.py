@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from rapidfuzz import fuzz, process
 from flask import current_app
-from sqlalchemy import Select, false, func, literal, or_, select, text
+from sqlalchemy import Select, false, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import search
@@ -126,8 +126,6 @@ def _apply_filters(stmt: Select, f: InboxFilters, today: date) -> Select:
         stmt = stmt.where(Petition.status.in_(open_values), Petition.due_date < today)
     if f.handler_id:
         stmt = stmt.where(Petition.handler_id == f.handler_id)
-    if f.q and f.q.strip():
-        stmt = stmt.where(_search_clause(f.q.strip()))
     return stmt
 
 
@@ -135,7 +133,7 @@ _TRACKING_CODE = re.compile(r"^[A-Za-z0-9]{2,12}-\d{4}-\d{1,9}$")
 _NUMBER = re.compile(r"^\+?[\d .-]{9,}$")
 
 
-def _search_clause(q: str):
+def _search_clause(q: str, *, scan: bool = False):
     """Tracking code, ID number, phone, or words of names and content (with or without diacritics,
     app.search; a protected denunciator's name is not in the indexed text).
 
@@ -143,13 +141,15 @@ def _search_clause(q: str):
     (stored upper-case), a number looks up petitioners by ID number and phone, words go to the search
     index. (An `OR id IN (subquery)` over every row made PostgreSQL read the whole table.)
     """
-    found = search.match("petition", q)
+    found = search.match("petition", q, scan=scan)
     text_match = found.clause if found is not None else false()
     if _TRACKING_CODE.match(q):
         return or_(Petition.tracking_code == q.upper(), text_match)
     if _NUMBER.match(q):
         people = select(Petitioner.petition_id).where(
             or_(Petitioner.id_number == normalize_cccd(q), Petitioner.phone == normalize_phone(q)))
+        if scan:  # rows walked one by one: the person look-up is one indexed subquery beside the text
+            return or_(Petition.id.in_(people), text_match)
         return Petition.id.in_(people.union(select(Petition.id).where(text_match)))
     return text_match
 
@@ -188,7 +188,8 @@ def inbox(user, f: InboxFilters, *, today: date | None = None) -> Page:
     page = max(1, f.page)
     if f.q and f.q.strip():
         cap = current_app.config["SEARCH_RANK_CAP"]
-        ids = _newest_matches(stmt, order, cap + 1, newest_first=f.sort not in SORTS or f.sort == "received_desc")
+        ids = _newest_matches(stmt, f.q.strip(), order, cap + 1,
+                              newest_first=f.sort not in SORTS or f.sort == "received_desc")
         total = Count(min(len(ids), cap), len(ids) > cap)
         stmt = select(Petition).where(Petition.id.in_(ids[:cap]))
         order = (*_search_rank(f.q), *order)
@@ -201,36 +202,32 @@ def inbox(user, f: InboxFilters, *, today: date | None = None) -> Page:
     return Page(list(items), total, page)
 
 
-def _newest_matches(stmt: Select, order, limit: int, *, newest_first: bool) -> list[int]:
-    """The ids of the first `limit` rows of a search in `order`, each way costing what its matches cost.
+def _newest_matches(stmt: Select, q: str, order, limit: int, *, newest_first: bool) -> list[int]:
+    """The ids of the first `limit` petitions of `stmt` matching the search `q`, in `order`, each way
+    costing what its matches cost.
 
     A word many petitions hold ("nguyen van": a third of a million) is found soonest by walking the
     petitions newest first until `limit` match; a rare one by the search index, which yields only its
-    matches. The database cannot tell the two apart (it guessed 14,000 matches for "tran thi lan" and
-    walked 60,000 rows for 202: 170 ms). So: first among the SEARCH_RECENT_WINDOW (20,000) newest
-    petitions of the site — a bounded walk (on PostgreSQL with bitmap scans off for that statement:
-    it would rather AND the window with the search index, which for a common word costs the index's
-    whole list) —, and only if fewer than `limit` match there, over every
-    petition through the index (materialised, so that the planner cannot walk the order instead):
-    there are then few matches to read. Other orders go to the index at once.
+    matches. The database cannot tell the two apart (PostgreSQL guessed 14,000 matches for "tran thi
+    lan" and walked 60,000 rows for 202: 170 ms; ANDed with the search index, a common word cost the
+    index's whole list). So: first among the SEARCH_RECENT_WINDOW (20,000) newest petitions of the
+    site, with a plain substring test no index answers (`search.match(scan=True)`) — a bounded walk —,
+    and only if fewer than `limit` match there, over every petition through the index (materialised,
+    so that the planner cannot walk the order instead): there are then few matches to read. Other
+    orders go to the index at once.
     """
     ids_stmt = stmt.with_only_columns(Petition.id)
     if newest_first:
         window = current_app.config["SEARCH_RECENT_WINDOW"]
         since = db.session.scalar(select(Petition.received_at).order_by(Petition.received_at.desc())
                                   .offset(window - 1).limit(1))
-        recent = ids_stmt.where(Petition.received_at >= since) if since is not None else ids_stmt
-        walk = db.session.get_bind().dialect.name == "postgresql"
-        if walk:  # the walk, not a bitmap of the search index ANDed with the window (100 ms for "nhiem")
-            db.session.execute(text("SET LOCAL enable_bitmapscan = off"))
-        try:
-            ids = db.session.scalars(recent.order_by(*order).limit(limit)).all()
-        finally:
-            if walk:
-                db.session.execute(text("RESET enable_bitmapscan"))
+        recent = ids_stmt.where(_search_clause(q, scan=True))
+        if since is not None:
+            recent = recent.where(Petition.received_at >= since)
+        ids = db.session.scalars(recent.order_by(*order).limit(limit)).all()
         if len(ids) >= limit or since is None:
             return list(ids)
-    matches = stmt.with_only_columns(Petition.id, Petition.received_at, Petition.due_date) \
+    matches = stmt.where(_search_clause(q)).with_only_columns(Petition.id, Petition.received_at, Petition.due_date) \
         .cte("matches").prefix_with("MATERIALIZED")
     by = {"received_desc": (matches.c.received_at.desc(), matches.c.id.desc()),
           "received_asc": (matches.c.received_at.asc(), matches.c.id.asc()),

@@ -95,26 +95,39 @@ def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def match(entity: str, q: str | None) -> Match | None:
-    """The search `q` over `entity` ("petition", "visit", "person", "case"); None when nothing was typed."""
+def match(entity: str, q: str | None, *, scan: bool = False) -> Match | None:
+    """The search `q` over `entity` ("petition", "visit", "person", "case"); None when nothing was typed.
+
+    `scan=True`: the same condition as a plain substring test that no index answers, for a caller
+    that walks a bounded set of rows in its own order (the inbox's newest petitions): the search
+    index would first list every match of the whole table.
+    """
     folded, exact = normalize_query(q)
     if not folded:
         return None
     model, folded_col, raw = _model(entity)
     if dialect() == "sqlite":
         fts = table(ENTITIES[entity].fts, column("rowid"), column("folded"), column("exact"))
-        long_words = [w for w in folded if len(w) >= TRIGRAM]
-        conditions = [folded_col.contains(w, autoescape=True) for w in folded if len(w) < TRIGRAM]
-        if long_words:
-            expr = " ".join(_phrase(w) for w in long_words)  # implicit AND
-            conditions.append(model.id.in_(select(fts.c.rowid).where(fts.c.folded.op("MATCH")(expr))))
+        if scan:
+            conditions = [func.instr(folded_col, w) > 0 for w in folded]
+        else:
+            long_words = [w for w in folded if len(w) >= TRIGRAM]
+            conditions = [folded_col.contains(w, autoescape=True) for w in folded if len(w) < TRIGRAM]
+            if long_words:
+                expr = " ".join(_phrase(w) for w in long_words)  # implicit AND
+                conditions.append(model.id.in_(select(fts.c.rowid).where(fts.c.folded.op("MATCH")(expr))))
         hits = []
         for w in exact:
             if len(w) >= TRIGRAM:
                 found = fts.c.exact.op("MATCH")(" OR ".join(_phrase(f) for f in _forms(w)))
             else:
                 found = or_(*[fts.c.exact.contains(f, autoescape=True) for f in _case_forms(w)])
-            hits.append(case((model.id.in_(select(fts.c.rowid).where(found)), 1), else_=0))
+            # Row by row (the rank is for the few rows a list shows): `id IN (every match)` read the
+            # whole posting list of a common word ("van": hundreds of thousands of rows) for each.
+            hits.append(case((select(fts.c.rowid).where(fts.c.rowid == model.id, found).exists(), 1), else_=0))
+    elif scan:
+        conditions = [func.strpos(folded_col, w) > 0 for w in folded]
+        hits = [case((or_(*[raw.icontains(f, autoescape=True) for f in _forms(w)]), 1), else_=0) for w in exact]
     else:
         # A word under three letters holds no trigram: as LIKE it made the GIN index return every
         # row ("ô" of "ô nhiễm": 619,000 of a million). It is checked on the rows the other words
