@@ -68,6 +68,7 @@ class BaseConfig:
     # A search looks first among this many newest petitions, then, if too few match, everywhere
     # (app/petitions/queries.py: _newest_matches).
     SEARCH_RECENT_WINDOW = int(os.environ.get("SEARCH_RECENT_WINDOW", "20000"))
+    SEARCH_WINDOW_CACHE_SECONDS = float(os.environ.get("SEARCH_WINDOW_CACHE_SECONDS", "10"))
 
     # Report figures are kept this many seconds (app/reports/cache.py): each page says when they were
     # computed and offers to recompute them; in Redis when set, so every worker shares them.
@@ -180,6 +181,7 @@ class TestingConfig(BaseConfig):
     # (tests/reports/test_report_cache.py).
     REPORT_CACHE_SECONDS = 0.0
     REPORT_CACHE_REDIS_URL = None
+    SEARCH_WINDOW_CACHE_SECONDS = 0.0  # each test's data are its own (test_list_caps turns it on)
     RATELIMIT_ENABLED = True
     SERVER_NAME = None
     # Cheap Argon2id for the thousands of test sign-ins (production keeps the library's defaults).

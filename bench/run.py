@@ -11,8 +11,8 @@ Settings (environment): BENCH_DBS (sqlite,postgresql), BENCH_PETITIONS (20000), 
 BENCH_CLIENTS (8), BENCH_PROCESSES (2), BENCH_PG_URL (the server, default postgres@127.0.0.1:5432),
 BENCH_PG_DATABASE (a prepared database to use as it is), BENCH_REDIS_URL (redis://127.0.0.1:6379/0),
 BENCH_SCENARIOS (all), BENCH_LIGHT_CLIENTS (2: the staff pages measured again from this many
-clients, 0: not), BENCH_SUBMIT_SPREAD (0: every submission to the default intake agency, the
-worst case for its counter row; 1: each to a random agency that accepts online petitions).
+clients, 0: not), BENCH_SUBMIT_SPREAD (0: every submission to the default intake agency — what most
+citizens choose, one numbering sequence; 1: each to a random agency that accepts online petitions).
 
 Measured, never asserted: nothing here is part of the test suite.
 """

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+import time as time_
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -202,6 +203,24 @@ def inbox(user, f: InboxFilters, *, today: date | None = None) -> Page:
     return Page(list(items), total, page)
 
 
+_window_starts: dict[tuple[str, int], tuple[float, datetime | None]] = {}
+
+
+def _window_start(window: int) -> datetime | None:
+    """When the `window`-th newest petition of the site was received (None: fewer petitions), read
+    at most every SEARCH_WINDOW_CACHE_SECONDS (10) per process: an older value only makes the window
+    a little larger."""
+    bind = db.session.get_bind()
+    key = (str(getattr(bind, "engine", bind).url), window)  # an engine, or a connection (tests)
+    now = time_.monotonic()
+    found = _window_starts.get(key)
+    if found is None or now - found[0] >= current_app.config["SEARCH_WINDOW_CACHE_SECONDS"]:
+        since = db.session.scalar(select(Petition.received_at).order_by(Petition.received_at.desc())
+                                  .offset(window - 1).limit(1))
+        found = _window_starts[key] = (now, since)
+    return found[1]
+
+
 def _newest_matches(stmt: Select, q: str, order, limit: int, *, newest_first: bool) -> list[int]:
     """The ids of the first `limit` petitions of `stmt` matching the search `q`, in `order`, each way
     costing what its matches cost.
@@ -218,9 +237,7 @@ def _newest_matches(stmt: Select, q: str, order, limit: int, *, newest_first: bo
     """
     ids_stmt = stmt.with_only_columns(Petition.id)
     if newest_first:
-        window = current_app.config["SEARCH_RECENT_WINDOW"]
-        since = db.session.scalar(select(Petition.received_at).order_by(Petition.received_at.desc())
-                                  .offset(window - 1).limit(1))
+        since = _window_start(current_app.config["SEARCH_RECENT_WINDOW"])
         recent = ids_stmt.where(_search_clause(q, scan=True))
         if since is not None:
             recent = recent.where(Petition.received_at >= since)

@@ -112,3 +112,33 @@ def test_search_looks_beyond_the_newest_petitions_when_too_few_match_there(login
     # Oldest first: the index at once, the same matches.
     html = search(client, "/staff/petitions/", {"q": "o nhiem", "tab": "all", "sort": "received_asc"}).get_data(as_text=True)
     assert codes(html) == [p.tracking_code for p in reversed(matching)][:3]
+
+
+def test_the_window_s_start_is_read_once_in_a_while(login_as, app):
+    from sqlalchemy import event
+
+    app.config["SEARCH_WINDOW_CACHE_SECONDS"] = 60
+    make_petitions(3, content="Ô nhiễm nguồn nước")
+    client, _ = login_as("handler", "BTCD")
+    reads = []
+
+    def count(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().startswith("SELECT petitions.received_at") and "OFFSET" in statement:
+            reads.append(statement)
+
+    def searches(*terms):
+        for q in terms:
+            html = search(client, "/staff/petitions/", {"q": q, "tab": "all"}).get_data(as_text=True)
+            assert len(codes(html)) == 3
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        searches("o nhiem", "nguon nuoc", "nuoc")
+        assert len(reads) <= 1  # the first search read it (or an earlier one within the minute did)
+        app.config["SEARCH_WINDOW_CACHE_SECONDS"] = 0
+        before = len(reads)
+        searches("o nhiem", "nuoc")
+        assert len(reads) == before + 2  # kept for no time: read by every search
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
